@@ -1,0 +1,97 @@
+// Builds the whole portal from a config; tests build it the same way with a temporary database.
+import fastifyFormbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import Fastify from 'fastify';
+import type { AppConfig } from './config.js';
+import { type Db, openDatabase } from './db/client.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import { createSigner } from './lib/tokens.js';
+import { loggerOptions, maskSecretsInUrl } from './logger.js';
+import homeRoutes from './modules/home/home-routes.js';
+import { createOutbox } from './modules/mail/outbox.js';
+import { createOutboxWorker, type OutboxWorker } from './modules/mail/outbox-worker.js';
+import { createMailTransport, type MailTransport } from './modules/mail/transport.js';
+import { createSettingsService, type SettingsService } from './modules/settings/settings-service.js';
+import contactRoutes from './modules/tickets/contact-routes.js';
+import customerRoutes from './modules/tickets/customer-routes.js';
+import { createTicketsService, type TicketsService } from './modules/tickets/tickets-service.js';
+import accountRoutes from './modules/users/account-routes.js';
+import { type AccountsService, createAccountsService } from './modules/users/accounts-service.js';
+import authRoutes, { type RateLimit } from './modules/users/auth-routes.js';
+import { createPasswordHasher, type PasswordHasher } from './modules/users/passwords.js';
+import { publicDir } from './paths.js';
+import authPlugin from './plugins/auth.js';
+import errorsPlugin from './plugins/errors.js';
+import securityPlugin from './plugins/security.js';
+import sessionPlugin from './plugins/session.js';
+import viewsPlugin from './plugins/views.js';
+
+export type RateLimits = { login: RateLimit; passwordReset: RateLimit; contactForm: RateLimit };
+
+export const defaultRateLimits: RateLimits = {
+  login: { max: 10, timeWindow: 5 * 60_000 },
+  passwordReset: { max: 5, timeWindow: 15 * 60_000 },
+  contactForm: { max: 10, timeWindow: 60 * 60_000 },
+};
+
+export type Services = {
+  db: Db;
+  clock: Clock;
+  settings: SettingsService;
+  accounts: AccountsService;
+  tickets: TicketsService;
+  outboxWorker: OutboxWorker;
+};
+
+export type Overrides = Partial<{ db: Db; clock: Clock; hasher: PasswordHasher; transport: MailTransport; rateLimits: RateLimits }>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    trustProxy: config.trustProxy as boolean | string,
+    disableRequestLogging: config.environment === 'test',
+    bodyLimit: 1024 * 1024,
+  });
+  const db = overrides.db ?? openDatabase(config.databasePath);
+  const clock = overrides.clock ?? systemClock;
+  const rateLimits = overrides.rateLimits ?? defaultRateLimits;
+  const settings = createSettingsService({ db });
+  const outbox = createOutbox({ clock, publicUrl: config.publicUrl, footer: () => `${settings.current().portalName} · ${config.publicUrl}` });
+  const accounts = createAccountsService({ db, clock, outbox, settings, hasher: overrides.hasher ?? createPasswordHasher(), publicUrl: config.publicUrl });
+  const tickets = createTicketsService({ db, clock, outbox, settings, publicUrl: config.publicUrl });
+  const outboxWorker = createOutboxWorker({
+    db, clock, outbox, from: config.mailFrom, logger: app.log,
+    transport: overrides.transport ?? createMailTransport(config, app.log),
+  });
+  const signer = createSigner(config.appSecret);
+  app.decorate('services', { db, clock, settings, accounts, tickets, outboxWorker });
+
+  await app.register(fastifyFormbody);
+  await app.register(sessionPlugin, { db, clock, config });
+  await app.register(securityPlugin, { config });
+  await app.register(authPlugin, { accounts });
+  await app.register(viewsPlugin, { production: config.production, settings, supportAddress: config.supportAddress });
+  await app.register(errorsPlugin);
+  await app.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: config.production ? '1d' : 0 });
+
+  // Public pages: anyone may open them.
+  await app.register(homeRoutes, { db });
+  await app.register(authRoutes, { accounts, loginRateLimit: rateLimits.login, resetRateLimit: rateLimits.passwordReset });
+  await app.register(contactRoutes, { tickets, signer, rateLimit: rateLimits.contactForm });
+  // Customer pages: each scope guards itself with requireLogin.
+  await app.register(customerRoutes, { tickets });
+  await app.register(accountRoutes, { accounts });
+
+  app.addHook('onClose', async () => {
+    await outboxWorker.stop();
+    db.$client.close();
+  });
+  app.log.debug({ url: maskSecretsInUrl(config.publicUrl) }, 'app built');
+  return app;
+}

@@ -1,0 +1,57 @@
+// Operator commands: `npm run cli -- <command> [options]`.
+import { parseArgs } from 'node:util';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { userRoles, type UserRole } from './db/schema.js';
+import { seedDemo } from './modules/demo/seed-demo.js';
+
+const usage = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  users:create --email E --name N --role customer|agent|lead|admin [--password P]
+      Creates an account. Without --password it prints a one-time link (valid 7 days) to set one.
+  seed:demo
+      Fills the database with a demo shop: team, customers, requests in every status.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'users:create': {
+      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } } });
+      if (!values.email || !values.name || !userRoles.includes(values.role as UserRole)) {
+        console.error(usage);
+        return 2;
+      }
+      const app = await buildApp(config);
+      try {
+        const { user, setPasswordUrl } = await app.services.accounts.createUser({
+          email: values.email, name: values.name, role: values.role as UserRole, password: values.password,
+        });
+        console.log(`Created ${user.role} ${user.email} (id ${user.id}).`);
+        if (setPasswordUrl) console.log(`Link to set the password (valid 7 days, once):\n${setPasswordUrl}`);
+        return 0;
+      } finally {
+        await app.close();
+      }
+    }
+    case 'seed:demo': {
+      const app = await buildApp(config);
+      try {
+        const summary = await seedDemo(app.services);
+        console.log(summary);
+        return 0;
+      } finally {
+        await app.close();
+      }
+    }
+    default:
+      console.error(usage);
+      return command ? 2 : 0;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
+  console.error(error instanceof ConfigError ? error.message : `Error: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

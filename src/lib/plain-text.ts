@@ -1,0 +1,31 @@
+// Turns text that a person typed into safe HTML: everything escaped, web and mail addresses linked.
+import LinkifyIt from 'linkify-it';
+
+const linkify = new LinkifyIt();
+const safeSchemes = /^(https?:|mailto:)/i;
+
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+/** Escaped HTML with links; line breaks stay as they are and are kept by the stylesheet (white-space: pre-wrap). */
+export function plainTextToHtml(text: string): string {
+  const matches = linkify.match(text) ?? [];
+  let html = '';
+  let position = 0;
+  for (const match of matches) {
+    html += escapeHtml(text.slice(position, match.index));
+    if (safeSchemes.test(match.url)) {
+      html += `<a href="${escapeHtml(match.url)}" rel="nofollow noopener noreferrer">${escapeHtml(match.text)}</a>`;
+    } else {
+      html += escapeHtml(match.raw);
+    }
+    position = match.lastIndex;
+  }
+  return html + escapeHtml(text.slice(position));
+}

@@ -1,0 +1,74 @@
+// "Meine Aktivitäten" and one request: reading, answering, marking solved. Logged-in customers only.
+import type { FastifyInstance } from 'fastify';
+import type { User } from '../../db/schema.js';
+import { fieldErrors, keptInput } from '../../lib/forms.js';
+import { requireLogin } from '../../plugins/auth.js';
+import { looksLikeQuestion } from './question-detector.js';
+import { customerStatusFilterOf, customerStatusFilters, customerStatusLabel } from './ticket-labels.js';
+import { showModel } from './ticket-views.js';
+import { listQuery, replyForm } from './tickets-forms.js';
+import type { TicketsService } from './tickets-service.js';
+
+const notices: Record<string, string> = {
+  gesendet: 'Ihre Antwort wurde gesendet.',
+  geloest: 'Vielen Dank! Die Anfrage ist jetzt als gelöst markiert. Falls doch noch etwas offen ist, antworten Sie einfach hier.',
+  geschlossen: 'Diese Anfrage ist abgeschlossen und nimmt keine Antworten mehr an. Bitte erstellen Sie eine Folgeanfrage.',
+};
+
+export default async function customerRoutes(app: FastifyInstance, { tickets }: { tickets: TicketsService }) {
+  app.addHook('onRequest', requireLogin);
+
+  app.get('/requests', async (request, reply) => {
+    const query = listQuery.parse(request.query);
+    const [at, id] = query.after?.split('_').map(Number) ?? [];
+    const after = at !== undefined && id !== undefined ? { lastActivityAt: at, id } : undefined;
+    const page = tickets.listForCustomer(request.user!, { filter: query.status, search: query.q, after });
+    return reply.view('requests/index', {
+      title: 'Meine Aktivitäten',
+      rows: page.rows.map((row) => ({ ...row, statusKey: customerStatusFilterOf(row.status), statusLabel: customerStatusLabel(row.status) })),
+      filters: Object.entries(customerStatusFilters).map(([key, filter]) => ({ key, label: filter.label })),
+      status: query.status,
+      q: query.q ?? '',
+      isFirstPage: after === undefined,
+      nextHref: page.next ? pageHref(query.status, query.q, `${page.next.lastActivityAt}_${page.next.id}`) : undefined,
+      firstHref: pageHref(query.status, query.q),
+    });
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { hinweis?: string } }>('/requests/:id', async (request, reply) => {
+    const found = findOwn(request.params.id, request.user!);
+    if (!found) return reply.callNotFound();
+    const notice = notices[request.query.hinweis ?? ''];
+    return reply.view('requests/show', showModel(found, reply.locals.settings, { notice }));
+  });
+
+  app.post<{ Params: { id: string } }>('/requests/:id/replies', async (request, reply) => {
+    const found = findOwn(request.params.id, request.user!);
+    if (!found) return reply.callNotFound();
+    const form = replyForm.safeParse(request.body ?? {});
+    if (!form.success) {
+      const model = showModel(found, reply.locals.settings, { errors: fieldErrors(form.error), input: keptInput(request.body) });
+      return reply.code(422).view('requests/show', model);
+    }
+    const { body, markSolved, confirmed } = form.data;
+    if (markSolved && !confirmed && looksLikeQuestion(body)) {
+      return reply.view('requests/confirm-solve', { title: 'Anfrage wirklich als gelöst markieren?', ticketId: found.ticket.id, body });
+    }
+    const outcome = tickets.customerReplies(request.user!, found.ticket.id, { body, markSolved });
+    const notice = outcome === 'solved' ? 'geloest' : outcome === 'closed' ? 'geschlossen' : 'gesendet';
+    return reply.redirect(`/requests/${found.ticket.id}?hinweis=${notice}`, 303);
+  });
+
+  function findOwn(id: string, user: User) {
+    return /^\d{1,12}$/.test(id) ? tickets.findForCustomer(user, Number(id)) : undefined;
+  }
+}
+
+function pageHref(status: string | undefined, q: string | undefined, after?: string): string {
+  const params = new URLSearchParams();
+  if (status) params.set('status', status);
+  if (q) params.set('q', q);
+  if (after) params.set('after', after);
+  const query = params.toString();
+  return query ? `/requests?${query}` : '/requests';
+}

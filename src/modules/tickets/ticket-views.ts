@@ -1,0 +1,48 @@
+// Builds the models of the customer's request pages from what the service returns.
+import type { Settings } from '../settings/settings-schema.js';
+import { isStaff } from './ticket-access.js';
+import { channelLabels, customerStatusFilterOf, customerStatusLabel } from './ticket-labels.js';
+import type { TicketsService } from './tickets-service.js';
+import type { FieldErrors } from '../../lib/forms.js';
+
+type Found = NonNullable<ReturnType<TicketsService['findForCustomer']>>;
+
+export function firstName(name: string | null | undefined): string {
+  return (name ?? '').trim().split(/\s+/)[0] ?? '';
+}
+
+/** "Anna vom Servicecenter" for agents, the customer's own name for customers. */
+export function authorLabel(author: { name: string | null; role: string | null }, settings: Settings): string {
+  if (!author.name || !author.role) return settings.teamName;
+  return isStaff({ role: author.role as 'agent' }) ? `${firstName(author.name)} vom ${settings.teamName}` : author.name;
+}
+
+export function showModel(found: Found, settings: Settings, extra: { errors?: FieldErrors; input?: Record<string, string>; notice?: string } = {}) {
+  const { ticket } = found;
+  return {
+    title: `${ticket.subject} (#${ticket.id})`,
+    ticket: {
+      id: ticket.id,
+      subject: ticket.subject,
+      statusLabel: customerStatusLabel(ticket.status),
+      statusKey: customerStatusFilterOf(ticket.status),
+      closed: ticket.status === 'closed',
+      createdAt: ticket.createdAt,
+      lastActivityAt: ticket.lastActivityAt,
+      channelLabel: channelLabels[ticket.channel],
+      assigneeFirstName: found.assigneeName ? firstName(found.assigneeName) : undefined,
+      followUpOfId: ticket.followUpOfId,
+    },
+    followUps: found.followUps,
+    messages: found.messages.map((message) => ({
+      id: message.id,
+      author: authorLabel({ name: message.authorName, role: message.authorRole }, settings),
+      fromStaff: message.authorRole !== null && message.authorRole !== 'customer',
+      createdAt: message.createdAt,
+      body: message.body,
+    })),
+    errors: extra.errors ?? {},
+    input: extra.input ?? {},
+    notice: extra.notice,
+  };
+}

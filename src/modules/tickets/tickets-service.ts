@@ -1,0 +1,128 @@
+// Use cases of the customer's side of a request: write in, list, read, answer, mark solved, follow up.
+import type { Db, DbOrTx } from '../../db/client.js';
+import type { Ticket, TicketStatus, User } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Outbox } from '../mail/outbox.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import { findOrCreateCustomer } from '../users/users-repository.js';
+import { canViewInPortal } from './ticket-access.js';
+import { customerStatusFilters, type CustomerStatusFilter } from './ticket-labels.js';
+import { acknowledgementMail } from './ticket-mails.js';
+import { nextStatus, type TicketStatusEvent } from './ticket-status.js';
+import {
+  findTicket, insertEvent, insertMessage, insertTicket, type ListCursor, listTicketsOfRequester,
+  prepareTicketDetailQueries, updateTicket,
+} from './tickets-repository.js';
+
+export const customerListPageSize = 25;
+
+export type NewRequest = {
+  requester?: User;
+  name: string;
+  email: string;
+  subject: string;
+  description: string;
+  followUpOfId?: number;
+};
+
+export class FollowUpNotAllowedError extends Error {}
+
+export type TicketsService = ReturnType<typeof createTicketsService>;
+
+export function createTicketsService(deps: { db: Db; clock: Clock; outbox: Outbox; settings: SettingsService; publicUrl: string }) {
+  const { db, clock, outbox, settings, publicUrl } = deps;
+  const detail = prepareTicketDetailQueries(db);
+
+  function changeStatus(tx: DbOrTx, ticket: Ticket, event: TicketStatusEvent, actorId: number | null, at: Date): TicketStatus {
+    const to = nextStatus(ticket.status, event);
+    if (to !== ticket.status) {
+      insertEvent(tx, { ticketId: ticket.id, actorId, kind: 'status', fromValue: ticket.status, toValue: to, at });
+    }
+    return to;
+  }
+
+  return {
+    /** The contact form: finds or creates the customer, opens the request, queues the acknowledgement. */
+    createRequest(input: NewRequest): Ticket {
+      return db.transaction((tx) => {
+        const now = clock.now();
+        const requester = input.requester ?? findOrCreateCustomer(tx, input.email, input.name, now);
+        if (input.followUpOfId !== undefined) {
+          const original = findTicket(tx, input.followUpOfId);
+          if (!original || original.requesterId !== requester.id || original.status !== 'closed') throw new FollowUpNotAllowedError();
+        }
+        const ticket = insertTicket(tx, {
+          requesterId: requester.id, subject: input.subject, status: 'new', channel: 'web',
+          createdAt: now, lastActivityAt: now, lastPublicBy: 'customer', followUpOfId: input.followUpOfId ?? null,
+        });
+        insertMessage(tx, { ticketId: ticket.id, authorId: requester.id, visibility: 'public', body: input.description, channel: 'web', createdAt: now });
+        insertEvent(tx, { ticketId: ticket.id, actorId: requester.id, kind: 'created', toValue: 'new', at: now });
+        if (input.followUpOfId !== undefined) {
+          insertEvent(tx, { ticketId: input.followUpOfId, actorId: requester.id, kind: 'follow_up', toValue: String(ticket.id), at: now });
+        }
+        outbox.enqueue(tx, {
+          kind: 'acknowledgement',
+          to: { address: requester.email },
+          ticketId: ticket.id,
+          headers: { 'Auto-Submitted': 'auto-replied' },
+          content: acknowledgementMail(
+            ticket.id,
+            { request: `${publicUrl}/requests/${ticket.id}`, setPassword: requester.passwordHash ? undefined : `${publicUrl}/password/forgot` },
+            settings.current(),
+          ),
+        });
+        return ticket;
+      }, { behavior: 'immediate' });
+    },
+
+    /** One page of "Meine Aktivitäten" and the cursor of the next, if there is one. */
+    listForCustomer(user: User, options: { filter?: CustomerStatusFilter; search?: string; after?: ListCursor }) {
+      const rows = listTicketsOfRequester(db, {
+        requesterId: user.id,
+        statuses: options.filter ? customerStatusFilters[options.filter].statuses : undefined,
+        subjectContains: options.search,
+        after: options.after,
+        limit: customerListPageSize + 1,
+      });
+      const hasMore = rows.length > customerListPageSize;
+      const page = rows.slice(0, customerListPageSize);
+      const last = page.at(-1);
+      return { rows: page, next: hasMore && last ? { lastActivityAt: last.lastActivityAt.getTime(), id: last.id } : undefined };
+    },
+
+    /** The request with its public conversation, or undefined when it is missing or someone else's. */
+    findForCustomer(user: User, id: number) {
+      const found = detail.ticket(id);
+      if (!found || !canViewInPortal(user, found.ticket)) return undefined;
+      return { ...found, messages: detail.publicMessages(id), followUps: detail.followUps(id) };
+    },
+
+    /** An answer in the portal, the solved checkbox, or both. A closed request takes neither. */
+    customerReplies(user: User, ticketId: number, reply: { body: string; markSolved: boolean }): 'replied' | 'solved' | 'closed' {
+      return db.transaction((tx) => {
+        const ticket = findTicket(tx, ticketId);
+        if (!ticket || !canViewInPortal(user, ticket)) throw new Error(`ticket ${ticketId} not visible to user ${user.id}`);
+        if (ticket.status === 'closed') return 'closed';
+        const now = clock.now();
+        const changes: Partial<Ticket> = { lastActivityAt: now };
+        if (reply.body) {
+          insertMessage(tx, { ticketId, authorId: user.id, visibility: 'public', body: reply.body, channel: 'web', createdAt: now });
+          changes.lastPublicBy = 'customer';
+        }
+        const status = changeStatus(tx, ticket, reply.markSolved ? 'customer_solves' : 'customer_replies', user.id, now);
+        changes.status = status;
+        if (reply.markSolved) {
+          Object.assign(changes, { solvedAt: now, solvedByCustomer: true, reviewedAt: null, reviewedById: null });
+        }
+        updateTicket(tx, ticketId, changes);
+        return reply.markSolved ? 'solved' : 'replied';
+      }, { behavior: 'immediate' });
+    },
+
+    /** The original of a follow-up, if the customer may link to it. */
+    findClosedForFollowUp(user: User, id: number): Ticket | undefined {
+      const ticket = findTicket(db, id);
+      return ticket && canViewInPortal(user, ticket) && ticket.status === 'closed' ? ticket : undefined;
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// SQL for the session store: one row per logged-in browser, with an idle and an absolute expiry.
+import { and, eq, ne, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { sessions } from '../../db/schema.js';
+
+export type SessionRow = typeof sessions.$inferSelect;
+
+export function prepareSessionQueries(db: Db) {
+  const find = db.select().from(sessions).where(eq(sessions.sid, sql.placeholder('sid'))).prepare();
+  return {
+    find: (sid: string): SessionRow | undefined => find.get({ sid }),
+    upsert(row: SessionRow): void {
+      db.insert(sessions).values(row).onConflictDoUpdate({
+        target: sessions.sid,
+        set: { userId: row.userId, data: row.data, idleExpiresAt: row.idleExpiresAt },
+      }).run();
+    },
+    extendIdle(sid: string, idleExpiresAt: Date): void {
+      db.update(sessions).set({ idleExpiresAt }).where(eq(sessions.sid, sid)).run();
+    },
+    remove(sid: string): void {
+      db.delete(sessions).where(eq(sessions.sid, sid)).run();
+    },
+  };
+}
+
+export function deleteSessionsOfUserExcept(db: DbOrTx, userId: number, keepSid: string): void {
+  db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.sid, keepSid))).run();
+}

@@ -1,0 +1,40 @@
+// Who is asking: loads the logged-in user for each request and offers the guards that route scopes use.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { User } from '../db/schema.js';
+import type { AccountsService } from '../modules/users/accounts-service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: User | undefined;
+  }
+}
+
+async function authPlugin(app: FastifyInstance, { accounts }: { accounts: AccountsService }) {
+  app.decorateRequest('user', undefined);
+
+  app.addHook('onRequest', async (request) => {
+    const userId = request.session?.userId;
+    if (userId === undefined) return;
+    const user = accounts.userById(userId);
+    if (!user || user.disabledAt) {
+      await request.session.destroy();
+      return;
+    }
+    request.user = user;
+  });
+
+  // Pages of a logged-in person must not stay in shared caches or the back-forward history of a shared computer.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.user) reply.header('Cache-Control', 'no-store');
+  });
+}
+
+/** Sends an anonymous visitor to the login page and back to where they wanted to go afterwards. */
+export async function requireLogin(request: FastifyRequest, reply: FastifyReply) {
+  if (request.user) return;
+  const next = request.method === 'GET' ? request.url : '/';
+  return reply.redirect(`/login?next=${encodeURIComponent(next)}`, 303);
+}
+
+export default fp(authPlugin, { name: 'auth', dependencies: ['session'] });

@@ -1,0 +1,84 @@
+// Sessions in our own table: created only at login, with a 12-hour idle and a 30-day absolute lifetime.
+import fastifyCookie from '@fastify/cookie';
+import fastifySession from '@fastify/session';
+import type { FastifyInstance, Session } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AppConfig } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { Clock } from '../lib/clock.js';
+import { prepareSessionQueries } from '../modules/users/sessions-repository.js';
+
+export const sessionCookieName = 'hp_session';
+export const idleLifetimeMs = 12 * 3600_000;
+export const absoluteLifetimeMs = 30 * 24 * 3600_000;
+
+declare module 'fastify' {
+  interface Session {
+    userId?: number;
+  }
+}
+
+type Callback = (error?: unknown, session?: Session | null) => void;
+
+/** The store @fastify/session talks to; it extends the idle expiry at most once per half lifetime. */
+export function createSessionStore(db: Db, clock: Clock) {
+  const queries = prepareSessionQueries(db);
+  return {
+    get(sid: string, callback: Callback) {
+      try {
+        const row = queries.find(sid);
+        const now = clock.now().getTime();
+        if (!row) return callback(undefined, null);
+        if (row.idleExpiresAt.getTime() <= now || row.absoluteExpiresAt.getTime() <= now) {
+          queries.remove(sid);
+          return callback(undefined, null);
+        }
+        if (row.idleExpiresAt.getTime() - now < idleLifetimeMs / 2) {
+          queries.extendIdle(sid, new Date(Math.min(now + idleLifetimeMs, row.absoluteExpiresAt.getTime())));
+        }
+        callback(undefined, JSON.parse(row.data) as Session);
+      } catch (error) {
+        callback(error);
+      }
+    },
+    set(sid: string, session: Session, callback: (error?: unknown) => void) {
+      try {
+        const now = clock.now();
+        const existing = queries.find(sid);
+        queries.upsert({
+          sid,
+          userId: session.userId ?? null,
+          data: JSON.stringify(session),
+          createdAt: existing?.createdAt ?? now,
+          idleExpiresAt: new Date(now.getTime() + idleLifetimeMs),
+          absoluteExpiresAt: existing?.absoluteExpiresAt ?? new Date(now.getTime() + absoluteLifetimeMs),
+        });
+        callback();
+      } catch (error) {
+        callback(error);
+      }
+    },
+    destroy(sid: string, callback: (error?: unknown) => void) {
+      try {
+        queries.remove(sid);
+        callback();
+      } catch (error) {
+        callback(error);
+      }
+    },
+  };
+}
+
+async function sessionPlugin(app: FastifyInstance, { db, clock, config }: { db: Db; clock: Clock; config: AppConfig }) {
+  await app.register(fastifyCookie, { secret: config.appSecret });
+  await app.register(fastifySession, {
+    secret: config.appSecret,
+    cookieName: sessionCookieName,
+    store: createSessionStore(db, clock),
+    saveUninitialized: false,
+    rolling: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/', maxAge: absoluteLifetimeMs },
+  });
+}
+
+export default fp(sessionPlugin, { name: 'session' });

@@ -1,0 +1,36 @@
+// Starts the portal: configuration, app, mail worker, listening; stops cleanly on SIGTERM or SIGINT.
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+
+async function main() {
+  const config = loadConfig();
+  const app = await buildApp(config);
+  if (!config.smtpUrl) {
+    const warning = `no SMTP_URL set: outgoing mail is written to ${config.mailDir} and NOT delivered`;
+    if (config.production) app.log.warn(`!!! ${warning.toUpperCase()} !!!`);
+    else app.log.info(warning);
+  }
+  app.services.outboxWorker.start();
+  await app.listen({ host: config.host, port: config.port });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      app.log.warn({ signal }, 'second signal, exiting at once');
+      process.exit(1);
+    }
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(() => process.exit(0), (error) => {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});
