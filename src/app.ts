@@ -55,7 +55,6 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
   const app = Fastify({
     logger: loggerOptions(config),
     trustProxy: config.trustProxy as boolean | string,
-    disableRequestLogging: config.environment === 'test',
     bodyLimit: 1024 * 1024,
   });
   const db = overrides.db ?? openDatabase(config.databasePath);

@@ -10,6 +10,9 @@ async function main() {
     if (config.production) app.log.warn(`!!! ${warning.toUpperCase()} !!!`);
     else app.log.info(warning);
   }
+  if (config.secureCookies && config.trustProxy === false) {
+    app.log.warn('PUBLIC_URL is https but TRUST_PROXY is unset: logins only work when the proxy\'s X-Forwarded-Proto is trusted');
+  }
   app.services.outboxWorker.start();
   await app.listen({ host: config.host, port: config.port });
 

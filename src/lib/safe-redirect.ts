@@ -4,6 +4,6 @@ export function safeLocalPath(next: unknown, fallback = '/'): string {
   if (!next.startsWith('/')) return fallback;
   // "//host" and "/\host" are read by browsers as another site; control characters can hide either.
   if (next.startsWith('//') || next.startsWith('/\\')) return fallback;
-  if (/[\u0000-\u001f\u007f\\]/.test(next)) return fallback;
+  if ([...next].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f || char === '\\')) return fallback;
   return next;
 }
