@@ -1,3 +1,13 @@
+CREATE TABLE `canned_replies` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`title` text NOT NULL,
+	`body` text NOT NULL,
+	`created_by_id` integer,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`created_by_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
 CREATE TABLE `outbox` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`kind` text NOT NULL,
@@ -96,6 +106,10 @@ CREATE TABLE `tickets` (
 	`reviewed_by_id` integer,
 	`follow_up_of_id` integer,
 	`first_response_due_at` integer,
+	`spam_at` integer,
+	`solved_with_question` integer DEFAULT false NOT NULL,
+	`todo` integer GENERATED ALWAYS AS (status in ('new', 'open', 'pending', 'on_hold') and spam_at is null) VIRTUAL,
+	`agent_view` text GENERATED ALWAYS AS (case when spam_at is not null then 'spam' when status in ('new', 'open') then 'open' else status end) VIRTUAL,
 	FOREIGN KEY (`requester_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`assignee_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`reviewed_by_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
@@ -103,8 +117,9 @@ CREATE TABLE `tickets` (
 );
 --> statement-breakpoint
 CREATE INDEX `tickets_requester_activity_idx` ON `tickets` (`requester_id`,`last_activity_at`,`id`);--> statement-breakpoint
-CREATE INDEX `tickets_status_assignee_activity_idx` ON `tickets` (`status`,`assignee_id`,`last_activity_at`,`id`);--> statement-breakpoint
-CREATE INDEX `tickets_review_queue_idx` ON `tickets` (`last_activity_at`,`id`) WHERE "tickets"."solved_by_customer" = 1 and "tickets"."reviewed_at" is null;--> statement-breakpoint
+CREATE INDEX `tickets_todo_assignee_activity_idx` ON `tickets` (`todo`,`assignee_id`,`last_activity_at`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_agent_view_activity_idx` ON `tickets` (`agent_view`,`last_activity_at`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_review_queue_idx` ON `tickets` (`solved_with_question`,`last_activity_at`,`id`) WHERE "tickets"."solved_by_customer" = 1 and "tickets"."reviewed_at" is null;--> statement-breakpoint
 CREATE INDEX `tickets_follow_up_of_idx` ON `tickets` (`follow_up_of_id`);--> statement-breakpoint
 CREATE TABLE `users` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
@@ -117,4 +132,5 @@ CREATE TABLE `users` (
 	`last_login_at` integer
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `users_email_unique` ON `users` (`email`);
+CREATE UNIQUE INDEX `users_email_unique` ON `users` (`email`);--> statement-breakpoint
+CREATE INDEX `users_staff_idx` ON `users` (`role`,`name`) WHERE "users"."role" <> 'customer';

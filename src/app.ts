@@ -15,6 +15,9 @@ import { createSettingsService, type SettingsService } from './modules/settings/
 import contactRoutes from './modules/tickets/contact-routes.js';
 import customerRoutes from './modules/tickets/customer-routes.js';
 import { createTicketsService, type TicketsService } from './modules/tickets/tickets-service.js';
+import agentRoutes from './modules/tickets/agent-routes.js';
+import { type AgentTicketsService, createAgentTicketsService } from './modules/tickets/agent-tickets-service.js';
+import { type CannedRepliesService, createCannedRepliesService } from './modules/canned/canned-service.js';
 import accountRoutes from './modules/users/account-routes.js';
 import { type AccountsService, createAccountsService } from './modules/users/accounts-service.js';
 import authRoutes, { type RateLimit } from './modules/users/auth-routes.js';
@@ -40,6 +43,8 @@ export type Services = {
   settings: SettingsService;
   accounts: AccountsService;
   tickets: TicketsService;
+  agentTickets: AgentTicketsService;
+  canned: CannedRepliesService;
   outboxWorker: OutboxWorker;
 };
 
@@ -48,6 +53,8 @@ export type Overrides = Partial<{ db: Db; clock: Clock; hasher: PasswordHasher; 
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
+    /** Every registered route, so tests can check that each one is guarded and CSRF-protected. */
+    routeTable: Array<{ method: string; url: string }>;
   }
 }
 
@@ -64,12 +71,19 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
   const outbox = createOutbox({ clock, publicUrl: config.publicUrl, footer: () => `${settings.current().portalName} · ${config.publicUrl}` });
   const accounts = createAccountsService({ db, clock, outbox, settings, hasher: overrides.hasher ?? createPasswordHasher(), publicUrl: config.publicUrl });
   const tickets = createTicketsService({ db, clock, outbox, settings, publicUrl: config.publicUrl });
+  const agentTickets = createAgentTicketsService({ db, clock, outbox, settings, publicUrl: config.publicUrl });
+  const canned = createCannedRepliesService({ db, clock });
   const outboxWorker = createOutboxWorker({
     db, clock, outbox, from: config.mailFrom, logger: app.log,
     transport: overrides.transport ?? createMailTransport(config, app.log),
   });
   const signer = createSigner(config.appSecret);
-  app.decorate('services', { db, clock, settings, accounts, tickets, outboxWorker });
+  app.decorate('services', { db, clock, settings, accounts, tickets, agentTickets, canned, outboxWorker });
+  const routeTable: Array<{ method: string; url: string }> = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+  });
 
   await app.register(fastifyFormbody);
   await app.register(sessionPlugin, { db, clock, config });
@@ -86,6 +100,8 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
   // Customer pages: each scope guards itself with requireLogin.
   await app.register(customerRoutes, { tickets });
   await app.register(accountRoutes, { accounts });
+  // Agent area: staff only, guarded in its scope; team-lead and admin actions add their own guard.
+  await app.register(agentRoutes, { agentTickets, canned, prefix: '/agent' });
 
   app.addHook('onClose', async () => {
     await outboxWorker.stop();

@@ -16,13 +16,16 @@ export const users = sqliteTable('users', {
   disabledAt: timestamp('disabled_at'),
   createdAt: timestamp('created_at').notNull(),
   lastLoginAt: timestamp('last_login_at'),
-});
+}, (table) => [
+  // The team is a handful of rows among many customers: find it without reading them all.
+  index('users_staff_idx').on(table.role, table.name).where(sql`${table.role} <> 'customer'`),
+]);
 
 export const ticketStatuses = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
 export type TicketStatus = (typeof ticketStatuses)[number];
 export const ticketPriorities = ['low', 'normal', 'high', 'urgent'] as const;
 export type TicketPriority = (typeof ticketPriorities)[number];
-export const ticketChannels = ['web', 'email', 'phone'] as const;
+export const ticketChannels = ['web', 'email', 'phone', 'letter'] as const;
 export type TicketChannel = (typeof ticketChannels)[number];
 
 export const tickets = sqliteTable(
@@ -44,12 +47,23 @@ export const tickets = sqliteTable(
     reviewedById: integer('reviewed_by_id').references(() => users.id),
     followUpOfId: integer('follow_up_of_id').references((): AnySQLiteColumn => tickets.id),
     firstResponseDueAt: timestamp('first_response_due_at'),
+    spamAt: timestamp('spam_at'),
+    /** Set when the customer ticked "gelöst" on a message that still asked something: the review queue shows it first. */
+    solvedWithQuestion: integer('solved_with_question', { mode: 'boolean' }).notNull().default(false),
+    // Derived columns that let every agent view be one index range, read in the order it is shown.
+    todo: integer('todo', { mode: 'boolean' }).generatedAlwaysAs(
+      sql`status in ('new', 'open', 'pending', 'on_hold') and spam_at is null`, { mode: 'virtual' },
+    ),
+    agentView: text('agent_view').generatedAlwaysAs(
+      sql`case when spam_at is not null then 'spam' when status in ('new', 'open') then 'open' else status end`, { mode: 'virtual' },
+    ),
   },
   (table) => [
     index('tickets_requester_activity_idx').on(table.requesterId, table.lastActivityAt, table.id),
-    index('tickets_status_assignee_activity_idx').on(table.status, table.assigneeId, table.lastActivityAt, table.id),
+    index('tickets_todo_assignee_activity_idx').on(table.todo, table.assigneeId, table.lastActivityAt, table.id),
+    index('tickets_agent_view_activity_idx').on(table.agentView, table.lastActivityAt, table.id),
     index('tickets_review_queue_idx')
-      .on(table.lastActivityAt, table.id)
+      .on(table.solvedWithQuestion, table.lastActivityAt, table.id)
       .where(sql`${table.solvedByCustomer} = 1 and ${table.reviewedAt} is null`),
     index('tickets_follow_up_of_idx').on(table.followUpOfId),
   ],
@@ -148,6 +162,15 @@ export const sessions = sqliteTable(
   (table) => [index('sessions_user_idx').on(table.userId)],
 );
 
+export const cannedReplies = sqliteTable('canned_replies', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  createdById: integer('created_by_id').references(() => users.id),
+  createdAt: timestamp('created_at').notNull(),
+  updatedAt: timestamp('updated_at').notNull(),
+});
+
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value', { mode: 'json' }).notNull(),
@@ -158,3 +181,4 @@ export type Ticket = typeof tickets.$inferSelect;
 export type TicketMessage = typeof ticketMessages.$inferSelect;
 export type TicketEvent = typeof ticketEvents.$inferSelect;
 export type OutboxMail = typeof outbox.$inferSelect;
+export type CannedReply = typeof cannedReplies.$inferSelect;

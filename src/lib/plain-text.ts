@@ -29,3 +29,12 @@ export function plainTextToHtml(text: string): string {
   }
   return html + escapeHtml(text.slice(position));
 }
+
+// Private-use characters mark search hits in snippets, so escaping the text can never touch the markers.
+export const hitStart = '\uE000';
+export const hitEnd = '\uE001';
+
+/** A search snippet as HTML: the text escaped, the hits in <mark>. */
+export function highlightSnippetHtml(snippet: string): string {
+  return escapeHtml(snippet).replaceAll(hitStart, '<mark>').replaceAll(hitEnd, '</mark>');
+}

@@ -4,6 +4,8 @@ export function safeLocalPath(next: unknown, fallback = '/'): string {
   if (!next.startsWith('/')) return fallback;
   // "//host" and "/\host" are read by browsers as another site; control characters can hide either.
   if (next.startsWith('//') || next.startsWith('/\\')) return fallback;
-  if ([...next].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f || char === '\\')) return fallback;
+  // Browsers send paths percent-encoded, so printable ASCII is all a real one holds; anything else (spaces,
+  // control characters, "€") would also make the Location header invalid and the login answer with a 500.
+  if (!/^[\x21-\x7e]+$/.test(next) || next.includes('\\')) return fallback;
   return next;
 }

@@ -1,7 +1,7 @@
 // Who is asking: loads the logged-in user for each request and offers the guards that route scopes use.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { User } from '../db/schema.js';
+import type { User, UserRole } from '../db/schema.js';
 import type { AccountsService } from '../modules/users/accounts-service.js';
 
 declare module 'fastify' {
@@ -38,3 +38,16 @@ export async function requireLogin(request: FastifyRequest, reply: FastifyReply)
 }
 
 export default fp(authPlugin, { name: 'auth', dependencies: ['session'] });
+
+/** Guards a scope to the given roles: visitors go to the login, everyone else without the role gets 403. */
+export function requireRole(...roles: UserRole[]) {
+  return async function roleGuard(request: FastifyRequest, reply: FastifyReply) {
+    if (!request.user) return requireLogin(request, reply);
+    if (!roles.includes(request.user.role)) {
+      throw Object.assign(new Error(`role ${request.user.role} may not use ${request.method} ${request.url}`), { statusCode: 403 });
+    }
+  };
+}
+
+export const staffRoles: UserRole[] = ['agent', 'lead', 'admin'];
+export const leadRoles: UserRole[] = ['lead', 'admin'];

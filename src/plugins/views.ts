@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { User } from '../db/schema.js';
 import { formatDate, formatDateTime, machineDateTime } from '../lib/dates.js';
-import { plainTextToHtml } from '../lib/plain-text.js';
+import { highlightSnippetHtml, plainTextToHtml } from '../lib/plain-text.js';
 import type { SettingsService } from '../modules/settings/settings-service.js';
 import type { Settings } from '../modules/settings/settings-schema.js';
 import { viewsDir } from '../paths.js';
@@ -29,7 +29,7 @@ declare module 'fastify' {
   }
 }
 
-const viewHelpers = { dateTime: formatDateTime, date: formatDate, machineDateTime, plainTextToHtml };
+const viewHelpers = { dateTime: formatDateTime, date: formatDate, machineDateTime, plainTextToHtml, highlightSnippetHtml };
 
 export function createEta(production: boolean): Eta {
   return new Eta({ views: viewsDir, cache: production, autoEscape: true, autoTrim: [false, 'nl'] });

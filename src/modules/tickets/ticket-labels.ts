@@ -23,4 +23,4 @@ export const agentStatusLabels: Record<TicketStatus, string> = {
   new: 'Neu', open: 'Offen', pending: 'Wartet auf Kunde', on_hold: 'In Wartestellung', solved: 'Gelöst', closed: 'Geschlossen',
 };
 
-export const channelLabels: Record<TicketChannel, string> = { web: 'Kontaktformular', email: 'E-Mail', phone: 'Telefon' };
+export const channelLabels: Record<TicketChannel, string> = { web: 'Kontaktformular', email: 'E-Mail', phone: 'Telefon', letter: 'Brief' };

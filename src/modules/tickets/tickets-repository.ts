@@ -1,5 +1,5 @@
 // SQL for requests, their messages and their events.
-import { and, asc, desc, eq, inArray, like, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db, DbOrTx } from '../../db/client.js';
 import {
@@ -46,7 +46,8 @@ export type CustomerListQuery = {
 export function listTicketsOfRequester(db: DbOrTx, query: CustomerListQuery) {
   const conditions = [eq(tickets.requesterId, query.requesterId)];
   if (query.statuses) conditions.push(inArray(tickets.status, [...query.statuses]));
-  if (query.subjectContains) conditions.push(like(tickets.subject, `%${escapeLike(query.subjectContains)}%`, ));
+  // SQLite's LIKE has no escape character unless one is named, so `%` and `_` would stay wildcards without ESCAPE.
+  if (query.subjectContains) conditions.push(sql`${tickets.subject} like ${`%${escapeLike(query.subjectContains)}%`} escape '\\'`);
   if (query.after) {
     const at = new Date(query.after.lastActivityAt);
     conditions.push(or(lt(tickets.lastActivityAt, at), and(eq(tickets.lastActivityAt, at), lt(tickets.id, query.after.id)))!);
@@ -99,3 +100,10 @@ export function prepareTicketDetailQueries(db: Db) {
 }
 
 export type PublicMessage = ReturnType<ReturnType<typeof prepareTicketDetailQueries>['publicMessages']>[number];
+
+/** The body of the requester's newest message, or "" when there is none. */
+export function lastCustomerMessage(db: DbOrTx, ticketId: number, requesterId: number): string {
+  return db.select({ body: ticketMessages.body }).from(ticketMessages)
+    .where(and(eq(ticketMessages.ticketId, ticketId), eq(ticketMessages.authorId, requesterId)))
+    .orderBy(desc(ticketMessages.id)).limit(1).get()?.body ?? '';
+}

@@ -6,11 +6,12 @@ import type { Outbox } from '../mail/outbox.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { findOrCreateCustomer } from '../users/users-repository.js';
 import { canViewInPortal } from './ticket-access.js';
+import { looksLikeQuestion } from './question-detector.js';
 import { customerStatusFilters, type CustomerStatusFilter } from './ticket-labels.js';
 import { acknowledgementMail } from './ticket-mails.js';
 import { nextStatus, type TicketStatusEvent } from './ticket-status.js';
 import {
-  findTicket, insertEvent, insertMessage, insertTicket, type ListCursor, listTicketsOfRequester,
+  findTicket, insertEvent, lastCustomerMessage, insertMessage, insertTicket, type ListCursor, listTicketsOfRequester,
   prepareTicketDetailQueries, updateTicket,
 } from './tickets-repository.js';
 
@@ -112,7 +113,8 @@ export function createTicketsService(deps: { db: Db; clock: Clock; outbox: Outbo
         const status = changeStatus(tx, ticket, reply.markSolved ? 'customer_solves' : 'customer_replies', user.id, now);
         changes.status = status;
         if (reply.markSolved) {
-          Object.assign(changes, { solvedAt: now, solvedByCustomer: true, reviewedAt: null, reviewedById: null });
+          const stillAsks = looksLikeQuestion(reply.body || lastCustomerMessage(tx, ticketId, user.id));
+          Object.assign(changes, { solvedAt: now, solvedByCustomer: true, solvedWithQuestion: stillAsks, reviewedAt: null, reviewedById: null });
         }
         updateTicket(tx, ticketId, changes);
         return reply.markSolved ? 'solved' : 'replied';

@@ -1,0 +1,136 @@
+// SQL for the agent area: the view lists and their counts, one request with everything agents see, search.
+import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { outbox, ticketEvents, ticketMessages, tickets, users } from '../../db/schema.js';
+import { type AgentViewKey, viewCountCap } from './agent-views.js';
+
+export type ViewCursor = { flagged?: boolean; lastActivityAt: number; id: number };
+
+const requester = alias(users, 'requester');
+const assignee = alias(users, 'assignee');
+
+/** Each view is one index range: see the indexes on tickets in src/db/schema.ts. */
+function viewCondition(key: AgentViewKey, userId: number): SQL {
+  switch (key) {
+    case 'nicht-zugewiesen': return and(eq(tickets.todo, true), isNull(tickets.assigneeId))!;
+    case 'meine': return and(eq(tickets.todo, true), eq(tickets.assigneeId, userId))!;
+    case 'alle-offenen': return eq(tickets.agentView, 'open');
+    case 'wartet': return eq(tickets.agentView, 'pending');
+    case 'wartestellung': return eq(tickets.agentView, 'on_hold');
+    case 'kuerzlich-geloest': return eq(tickets.agentView, 'solved');
+    case 'spam': return eq(tickets.agentView, 'spam');
+    case 'zu-pruefen': return sql`${tickets.solvedByCustomer} = 1 and ${tickets.reviewedAt} is null`;
+  }
+}
+
+function afterCursor(key: AgentViewKey, cursor: ViewCursor): SQL {
+  const at = new Date(cursor.lastActivityAt);
+  const olderOrSame = or(lt(tickets.lastActivityAt, at), and(eq(tickets.lastActivityAt, at), lt(tickets.id, cursor.id)))!;
+  if (key !== 'zu-pruefen') return olderOrSame;
+  const flagged = cursor.flagged ?? false;
+  return or(lt(tickets.solvedWithQuestion, flagged), and(eq(tickets.solvedWithQuestion, flagged), olderOrSame))!;
+}
+
+export function listView(db: DbOrTx, key: AgentViewKey, userId: number, cursor: ViewCursor | undefined, limit: number) {
+  const condition = viewCondition(key, userId);
+  const order = key === 'zu-pruefen'
+    ? [desc(tickets.solvedWithQuestion), desc(tickets.lastActivityAt), desc(tickets.id)]
+    : [desc(tickets.lastActivityAt), desc(tickets.id)];
+  return db
+    .select({
+      id: tickets.id, subject: tickets.subject, status: tickets.status, priority: tickets.priority,
+      lastActivityAt: tickets.lastActivityAt, createdAt: tickets.createdAt, lastPublicBy: tickets.lastPublicBy,
+      solvedWithQuestion: tickets.solvedWithQuestion,
+      requesterName: requester.name, requesterEmail: requester.email, assigneeName: assignee.name,
+    })
+    .from(tickets)
+    .innerJoin(requester, eq(requester.id, tickets.requesterId))
+    .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
+    .where(cursor ? and(condition, afterCursor(key, cursor)) : condition)
+    .orderBy(...order)
+    .limit(limit)
+    .all();
+}
+
+export type ViewRow = ReturnType<typeof listView>[number];
+
+/** Counts at most viewCountCap rows of one view, reading the index only. */
+export function countView(db: DbOrTx, key: AgentViewKey, userId: number): number {
+  const capped = db.select({ one: sql`1` }).from(tickets).where(viewCondition(key, userId)).limit(viewCountCap).as('capped');
+  return db.select({ count: sql<number>`count(*)` }).from(capped).get()?.count ?? 0;
+}
+
+export function findTicketForAgent(db: DbOrTx, id: number) {
+  return db
+    .select({ ticket: tickets, requester, assigneeName: assignee.name })
+    .from(tickets)
+    .innerJoin(requester, eq(requester.id, tickets.requesterId))
+    .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
+    .where(eq(tickets.id, id))
+    .get();
+}
+
+export function messagesForAgent(db: DbOrTx, ticketId: number) {
+  return db
+    .select({
+      id: ticketMessages.id, body: ticketMessages.body, visibility: ticketMessages.visibility, channel: ticketMessages.channel,
+      createdAt: ticketMessages.createdAt, authorId: ticketMessages.authorId, authorName: users.name, authorRole: users.role,
+    })
+    .from(ticketMessages)
+    .leftJoin(users, eq(users.id, ticketMessages.authorId))
+    .where(eq(ticketMessages.ticketId, ticketId))
+    .orderBy(asc(ticketMessages.createdAt), asc(ticketMessages.id))
+    .all();
+}
+
+export function eventsForAgent(db: DbOrTx, ticketId: number) {
+  return db
+    .select({ id: ticketEvents.id, kind: ticketEvents.kind, fromValue: ticketEvents.fromValue, toValue: ticketEvents.toValue, at: ticketEvents.at, actorName: users.name })
+    .from(ticketEvents)
+    .leftJoin(users, eq(users.id, ticketEvents.actorId))
+    .where(eq(ticketEvents.ticketId, ticketId))
+    .orderBy(asc(ticketEvents.at), asc(ticketEvents.id))
+    .all();
+}
+
+export function otherRequestsOf(db: DbOrTx, requesterId: number, exceptId: number, limit = 10) {
+  return db
+    .select({ id: tickets.id, subject: tickets.subject, status: tickets.status, lastActivityAt: tickets.lastActivityAt })
+    .from(tickets)
+    .where(and(eq(tickets.requesterId, requesterId), ne(tickets.id, exceptId)))
+    .orderBy(desc(tickets.lastActivityAt), desc(tickets.id))
+    .limit(limit)
+    .all();
+}
+
+export function latestMessageId(db: DbOrTx, ticketId: number): number {
+  const row = db.select({ id: sql<number | null>`max(${ticketMessages.id})` }).from(ticketMessages).where(eq(ticketMessages.ticketId, ticketId)).get();
+  return row?.id ?? 0;
+}
+
+export function messagesAfter(db: DbOrTx, ticketId: number, afterId: number) {
+  return db.select({ id: ticketMessages.id, authorId: ticketMessages.authorId }).from(ticketMessages)
+    .where(and(eq(ticketMessages.ticketId, ticketId), gt(ticketMessages.id, afterId))).all();
+}
+
+/** Everyone who may be assigned a request: the active team, by name. */
+export function activeTeam(db: DbOrTx) {
+  return db
+    .select({ id: users.id, name: users.name, role: users.role })
+    .from(users)
+    .where(and(sql`${users.role} <> 'customer'`, isNull(users.disabledAt)))
+    .orderBy(asc(users.role), asc(users.name))
+    .all();
+}
+
+export function failedMailsOfTicket(db: DbOrTx, ticketId: number) {
+  return db.select({ id: outbox.id, lastError: outbox.lastError, subject: outbox.subject, createdAt: outbox.createdAt })
+    .from(outbox)
+    .where(and(eq(outbox.ticketId, ticketId), inArray(outbox.status, ['failed'])))
+    .all();
+}
+
+export function findUserIdByEmail(db: Db, email: string): number | undefined {
+  return db.select({ id: users.id }).from(users).where(eq(users.email, email.toLowerCase())).get()?.id;
+}

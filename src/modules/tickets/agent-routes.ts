@@ -1,0 +1,182 @@
+// The agent area's request pages: views, one request, answering and working it, review, search. Staff only.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ticketPriorities, type User } from '../../db/schema.js';
+import { fieldErrors, keptInput } from '../../lib/forms.js';
+import { leadRoles, requireRole, staffRoles } from '../../plugins/auth.js';
+import type { CannedRepliesService } from '../canned/canned-service.js';
+import { agentReplyForm, assignForm, customerRequestForm, priorityForm, priorityLabels, reviewForm, spamForm, statusAfterReplyLabels } from './agent-forms.js';
+import { agentRequestModel, agentViewRows } from './agent-page-models.js';
+import { type AgentTicketsService, TicketClosedError } from './agent-tickets-service.js';
+import { formatViewCount, isAgentViewKey, canSeeView } from './agent-views.js';
+import type { ViewCursor } from './agent-repository.js';
+
+export type AgentRoutesOptions = { agentTickets: AgentTicketsService; canned: CannedRepliesService };
+
+const notices: Record<string, string> = {
+  gesendet: 'Ihre Antwort wurde gespeichert.',
+  zugewiesen: 'Die Zuweisung wurde geändert.',
+  prioritaet: 'Die Priorität wurde geändert.',
+  spam: 'Die Anfrage ist als Spam markiert und erscheint in keiner Ansicht mehr.',
+  'kein-spam': 'Die Anfrage ist nicht mehr als Spam markiert.',
+  geprueft: 'Die Anfrage ist als geprüft markiert.',
+  'wieder-geoeffnet': 'Die Anfrage wurde wieder geöffnet.',
+  angelegt: 'Die Anfrage wurde angelegt.',
+};
+
+export default async function agentRoutes(app: FastifyInstance, { agentTickets, canned }: AgentRoutesOptions) {
+  app.addHook('onRequest', requireRole(...staffRoles));
+  app.addHook('preHandler', async (request, reply) => {
+    const user = request.user!;
+    const counts = agentTickets.viewCounts(user);
+    Object.assign(reply.locals, {
+      agentNav: agentTickets.views(user).map((view) => ({ key: view.key, label: view.label, count: formatViewCount(counts[view.key] ?? 0) })),
+    });
+  });
+
+  app.get('/', async (_request, reply) => reply.redirect('/agent/views/nicht-zugewiesen', 303));
+
+  app.get<{ Params: { view: string }; Querystring: { after?: string } }>('/views/:view', async (request, reply) => {
+    const key = request.params.view;
+    if (!isAgentViewKey(key) || !canSeeView(request.user!.role, key)) return reply.callNotFound();
+    const cursor = parseViewCursor(request.query.after);
+    const page = agentTickets.listView(request.user!, key, cursor);
+    const view = agentTickets.views(request.user!).find((candidate) => candidate.key === key)!;
+    return reply.view('agent/view', {
+      title: view.label,
+      viewKey: key,
+      rows: agentViewRows(page.rows),
+      isFirstPage: cursor === undefined,
+      nextHref: page.next ? `/agent/views/${key}?after=${formatViewCursor(page.next)}` : undefined,
+    });
+  });
+
+  app.get('/requests/new', async (_request, reply) =>
+    reply.view('agent/new-request', { title: 'Anfrage für Kunden anlegen', input: { channel: 'phone', status: 'pending' }, errors: {}, statusLabels: statusAfterReplyLabels }));
+
+  app.post('/requests/new', async (request, reply) => {
+    const form = customerRequestForm.safeParse(request.body ?? {});
+    if (!form.success) {
+      return reply.code(422).view('agent/new-request', { title: 'Anfrage für Kunden anlegen', input: keptInput(request.body), errors: fieldErrors(form.error), statusLabels: statusAfterReplyLabels });
+    }
+    const ticket = agentTickets.createForCustomer(request.user!, { ...form.data, answer: form.data.answer || undefined });
+    return reply.redirect(`/agent/requests/${ticket.id}?hinweis=angelegt`, 303);
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { hinweis?: string } }>('/requests/:id', async (request, reply) => {
+    const ticketId = parseId(request.params.id);
+    return renderRequest(reply, request.user!, ticketId, { notice: notices[request.query.hinweis ?? ''] });
+  });
+
+  app.post<{ Params: { id: string } }>('/requests/:id/replies', async (request, reply) => {
+    const ticketId = parseId(request.params.id);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const input = keptInput(body);
+    if (typeof body.insertCanned === 'string') {
+      const chosen = canned.find(Number(body.cannedReplyId));
+      const text = chosen ? [input.body, chosen.body].filter(Boolean).join('\n\n') : input.body ?? '';
+      return renderRequest(reply, request.user!, ticketId, { input: { ...input, body: text } });
+    }
+    const form = agentReplyForm.safeParse(body);
+    if (!form.success) return renderRequest(reply, request.user!, ticketId, { errors: fieldErrors(form.error), input }, 422);
+    try {
+      const result = agentTickets.agentReplies(request.user!, ticketId ?? -1, form.data);
+      if (result.outcome === 'collision') {
+        return renderRequest(reply, request.user!, ticketId, {
+          input,
+          collision: result.newMessageIds,
+          errors: { form: 'Inzwischen ist eine neue Nachricht eingegangen (unten markiert). Bitte lesen Sie sie und senden Sie Ihre Antwort dann erneut.' },
+        }, 409);
+      }
+    } catch (error) {
+      if (error instanceof TicketClosedError) {
+        return renderRequest(reply, request.user!, ticketId, { input, errors: { form: 'Diese Anfrage ist geschlossen und nimmt keine Antworten mehr an.' } }, 422);
+      }
+      throw error;
+    }
+    return reply.redirect(`/agent/requests/${ticketId}?hinweis=gesendet`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/requests/:id/assign', async (request, reply) => {
+    const ticketId = parseId(request.params.id);
+    const form = assignForm.safeParse(request.body ?? {});
+    const found = ticketId === undefined ? undefined : agentTickets.findForAgent(ticketId);
+    if (!found) return reply.callNotFound();
+    if (!form.success) return renderRequest(reply, request.user!, ticketId, { errors: fieldErrors(form.error) }, 422);
+    const choice = form.data.assignee;
+    const assigneeId = choice === 'me' ? request.user!.id : choice === 'none' ? null : Number(choice);
+    if (assigneeId !== null && !found.team.some((member) => member.id === assigneeId)) {
+      return renderRequest(reply, request.user!, ticketId, { errors: { assignee: 'Diese Person kann keine Anfragen bearbeiten.' } }, 422);
+    }
+    agentTickets.assign(request.user!, found.ticket.id, assigneeId);
+    return reply.redirect(`/agent/requests/${found.ticket.id}?hinweis=zugewiesen`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/requests/:id/priority', async (request, reply) => {
+    const ticketId = parseId(request.params.id);
+    if (ticketId === undefined || !agentTickets.findForAgent(ticketId)) return reply.callNotFound();
+    const form = priorityForm.safeParse(request.body ?? {});
+    if (!form.success) return renderRequest(reply, request.user!, ticketId, { errors: fieldErrors(form.error) }, 422);
+    agentTickets.setPriority(request.user!, ticketId, form.data.priority);
+    return reply.redirect(`/agent/requests/${ticketId}?hinweis=prioritaet`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/requests/:id/spam', async (request, reply) => {
+    const ticketId = parseId(request.params.id);
+    if (ticketId === undefined || !agentTickets.findForAgent(ticketId)) return reply.callNotFound();
+    const { spam } = spamForm.parse(request.body ?? {});
+    agentTickets.markSpam(request.user!, ticketId, spam);
+    return reply.redirect(`/agent/requests/${ticketId}?hinweis=${spam ? 'spam' : 'kein-spam'}`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/requests/:id/review', { onRequest: requireRole(...leadRoles) }, async (request, reply) => {
+    const ticketId = parseId(request.params.id);
+    if (ticketId === undefined || !agentTickets.findForAgent(ticketId)) return reply.callNotFound();
+    const form = reviewForm.safeParse(request.body ?? {});
+    if (!form.success) return renderRequest(reply, request.user!, ticketId, { errors: fieldErrors(form.error), input: keptInput(request.body) }, 422);
+    if (form.data.decision === 'reviewed') agentTickets.markReviewed(request.user!, ticketId);
+    else agentTickets.leadReopens(request.user!, ticketId, form.data.reason);
+    return reply.redirect(`/agent/requests/${ticketId}?hinweis=${form.data.decision === 'reviewed' ? 'geprueft' : 'wieder-geoeffnet'}`, 303);
+  });
+
+  app.get<{ Querystring: { q?: string; before?: string } }>('/search', async (request, reply) => {
+    const query = typeof request.query.q === 'string' ? request.query.q.slice(0, 200) : '';
+    const before = /^\d{1,12}$/.test(request.query.before ?? '') ? Number(request.query.before) : undefined;
+    const result = query.trim() ? agentTickets.search(query, before) : { kind: 'hits' as const, hits: [], next: undefined };
+    if (result.kind === 'ticket') return reply.redirect(`/agent/requests/${result.ticketId}`, 303);
+    return reply.view('agent/search', {
+      title: 'Suche', searchQuery: query, result,
+      nextHref: result.kind === 'hits' && result.next ? `/agent/search?q=${encodeURIComponent(query)}&before=${result.next}` : undefined,
+    });
+  });
+
+  function renderRequest(
+    reply: FastifyReply, user: User, ticketId: number | undefined,
+    extra: { notice?: string; errors?: Record<string, string>; input?: Record<string, string>; collision?: number[] }, status = 200,
+  ) {
+    const found = ticketId === undefined ? undefined : agentTickets.findForAgent(ticketId);
+    if (!found) return reply.callNotFound();
+    const model = agentRequestModel(found, user, reply.locals.settings, {
+      ...extra,
+      latestMessageId: agentTickets.latestMessageId(found.ticket.id),
+      cannedReplies: canned.list(),
+      priorityOptions: ticketPriorities.map((key) => ({ key, label: priorityLabels[key] })),
+      statusOptions: Object.entries(statusAfterReplyLabels).map(([key, label]) => ({ key, label })),
+    });
+    return reply.code(status).view('agent/request', model);
+  }
+}
+
+function parseId(text: string): number | undefined {
+  return /^\d{1,12}$/.test(text) ? Number(text) : undefined;
+}
+
+function parseViewCursor(text: string | undefined): ViewCursor | undefined {
+  const match = /^(?:([01])_)?(\d{1,15})_(\d{1,12})$/.exec(text ?? '');
+  if (!match) return undefined;
+  return { flagged: match[1] === undefined ? undefined : match[1] === '1', lastActivityAt: Number(match[2]), id: Number(match[3]) };
+}
+
+function formatViewCursor(cursor: ViewCursor): string {
+  const flag = cursor.flagged === undefined ? '' : `${cursor.flagged ? 1 : 0}_`;
+  return `${flag}${cursor.lastActivityAt}_${cursor.id}`;
+}

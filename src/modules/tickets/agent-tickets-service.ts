@@ -1,0 +1,240 @@
+// Use cases of the agent area: the views, working a request, team-lead review, requests for customers, search.
+import type { Db, DbOrTx } from '../../db/client.js';
+import type { Ticket, TicketChannel, TicketPriority, User } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Outbox } from '../mail/outbox.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import { findOrCreateCustomer } from '../users/users-repository.js';
+import { agentAnswerMail } from './agent-mails.js';
+import {
+  activeTeam, countView, eventsForAgent, failedMailsOfTicket, findTicketForAgent, findUserIdByEmail, latestMessageId,
+  listView, messagesAfter, messagesForAgent, otherRequestsOf, type ViewCursor,
+} from './agent-repository.js';
+import { agentViews, canSeeView, type AgentViewKey } from './agent-views.js';
+import { authorLabel } from './ticket-views.js';
+import { nextStatus, type TicketStatusEvent } from './ticket-status.js';
+import { searchMessages, toFtsQuery } from './ticket-search.js';
+import { findTicket, insertEvent, insertMessage, insertTicket, updateTicket } from './tickets-repository.js';
+import { acknowledgementMail } from './ticket-mails.js';
+
+export const agentPageSize = 25;
+export const statusAfterReply = ['open', 'pending', 'on_hold', 'solved'] as const;
+export type StatusAfterReply = (typeof statusAfterReply)[number];
+
+const setStatusEvent: Record<StatusAfterReply, TicketStatusEvent> = {
+  open: 'agent_sets_open', pending: 'agent_sets_pending', on_hold: 'agent_sets_on_hold', solved: 'agent_sets_solved',
+};
+
+export class TicketClosedError extends Error {}
+
+export type AgentReply = { body: string; visibility: 'public' | 'internal'; status: StatusAfterReply; lastSeenMessageId: number };
+export type NewCustomerRequest = {
+  email: string; name: string; subject: string; description: string; channel: TicketChannel;
+  answer?: string; status?: StatusAfterReply;
+};
+
+export type AgentTicketsService = ReturnType<typeof createAgentTicketsService>;
+
+export function createAgentTicketsService(deps: { db: Db; clock: Clock; outbox: Outbox; settings: SettingsService; publicUrl: string }) {
+  const { db, clock, outbox, settings, publicUrl } = deps;
+
+  function recordStatus(tx: DbOrTx, ticket: Ticket, event: TicketStatusEvent, actorId: number, at: Date): Partial<Ticket> {
+    const to = nextStatus(ticket.status, event);
+    if (to === ticket.status) return {};
+    insertEvent(tx, { ticketId: ticket.id, actorId, kind: 'status', fromValue: ticket.status, toValue: to, at });
+    return { status: to, solvedAt: to === 'solved' ? at : null };
+  }
+
+  function openTicket(tx: DbOrTx, ticketId: number): Ticket {
+    const ticket = findTicket(tx, ticketId);
+    if (!ticket) throw new Error(`ticket ${ticketId} not found`);
+    return ticket;
+  }
+
+  /** Queues the answer mail with the whole earlier public conversation. */
+  function mailAnswer(tx: DbOrTx, ticket: Ticket, status: string, messageId: number) {
+    const current = settings.current();
+    const found = findTicketForAgent(tx, ticket.id)!;
+    const thread = messagesForAgent(tx, ticket.id)
+      .filter((message) => message.visibility === 'public')
+      .map((message) => ({ id: message.id, author: authorLabel({ name: message.authorName, role: message.authorRole }, current), createdAt: message.createdAt, body: message.body }));
+    const answer = thread.find((message) => message.id === messageId)!;
+    const earlier = thread.filter((message) => message.id !== messageId).reverse();
+    outbox.enqueue(tx, {
+      kind: 'agent_answer',
+      to: { address: found.requester.email, name: found.requester.name },
+      ticketId: ticket.id,
+      headers: { 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
+      content: agentAnswerMail({ ticketId: ticket.id, subject: ticket.subject, status, answer, earlier, link: `${publicUrl}/requests/${ticket.id}`, settings: current }),
+    });
+  }
+
+  function reply(tx: DbOrTx, agent: User, ticket: Ticket, input: Omit<AgentReply, 'lastSeenMessageId'>, now: Date): Partial<Ticket> {
+    const message = insertMessage(tx, { ticketId: ticket.id, authorId: agent.id, visibility: input.visibility, body: input.body, channel: 'web', createdAt: now });
+    if (input.visibility === 'internal') return {};
+    const changes: Partial<Ticket> = { lastPublicBy: 'agent', ...recordStatus(tx, ticket, setStatusEvent[input.status], agent.id, now) };
+    if (ticket.assigneeId === null) {
+      changes.assigneeId = agent.id;
+      insertEvent(tx, { ticketId: ticket.id, actorId: agent.id, kind: 'assignee', toValue: agent.name, at: now });
+    }
+    mailAnswer(tx, ticket, changes.status ?? ticket.status, message.id);
+    return changes;
+  }
+
+  return {
+    views(user: User) {
+      return agentViews.filter((view) => canSeeView(user.role, view.key));
+    },
+
+    viewCounts(user: User): Record<string, number> {
+      const counts: Record<string, number> = {};
+      for (const view of agentViews) if (canSeeView(user.role, view.key)) counts[view.key] = countView(db, view.key, user.id);
+      return counts;
+    },
+
+    listView(user: User, key: AgentViewKey, cursor?: ViewCursor) {
+      const rows = listView(db, key, user.id, cursor, agentPageSize + 1);
+      const page = rows.slice(0, agentPageSize);
+      const last = page.at(-1);
+      const next = rows.length > agentPageSize && last
+        ? { flagged: key === 'zu-pruefen' ? last.solvedWithQuestion : undefined, lastActivityAt: last.lastActivityAt.getTime(), id: last.id }
+        : undefined;
+      return { rows: page, next };
+    },
+
+    findForAgent(id: number) {
+      const found = findTicketForAgent(db, id);
+      if (!found) return undefined;
+      return {
+        ...found,
+        messages: messagesForAgent(db, id),
+        events: eventsForAgent(db, id),
+        otherRequests: otherRequestsOf(db, found.ticket.requesterId, id),
+        team: activeTeam(db),
+        failedMails: failedMailsOfTicket(db, id),
+      };
+    },
+
+    /** Answers or notes; refuses when someone wrote since the agent loaded the page, and says what is new. */
+    agentReplies(agent: User, ticketId: number, input: AgentReply): { outcome: 'sent' } | { outcome: 'collision'; newMessageIds: number[] } {
+      return db.transaction((tx) => {
+        const ticket = openTicket(tx, ticketId);
+        if (ticket.status === 'closed') throw new TicketClosedError();
+        const newer = messagesAfter(tx, ticketId, input.lastSeenMessageId).filter((message) => message.authorId !== agent.id);
+        if (newer.length > 0) return { outcome: 'collision' as const, newMessageIds: newer.map((message) => message.id) };
+        const now = clock.now();
+        updateTicket(tx, ticketId, { lastActivityAt: now, ...reply(tx, agent, ticket, input, now) });
+        return { outcome: 'sent' as const };
+      }, { behavior: 'immediate' });
+    },
+
+    latestMessageId(ticketId: number): number {
+      return latestMessageId(db, ticketId);
+    },
+
+    assign(agent: User, ticketId: number, assigneeId: number | null): void {
+      db.transaction((tx) => {
+        const ticket = openTicket(tx, ticketId);
+        if (ticket.assigneeId === assigneeId) return;
+        const team = activeTeam(tx);
+        const assignee = assigneeId === null ? undefined : team.find((member) => member.id === assigneeId);
+        if (assigneeId !== null && !assignee) throw new Error(`user ${assigneeId} cannot be assigned`);
+        const now = clock.now();
+        const previous = team.find((member) => member.id === ticket.assigneeId)?.name ?? null;
+        insertEvent(tx, { ticketId, actorId: agent.id, kind: 'assignee', fromValue: previous, toValue: assignee?.name ?? null, at: now });
+        const status = assignee && ticket.status !== 'closed' ? recordStatus(tx, ticket, 'agent_assigns', agent.id, now) : {};
+        updateTicket(tx, ticketId, { assigneeId, lastActivityAt: now, ...status });
+      }, { behavior: 'immediate' });
+    },
+
+    setPriority(agent: User, ticketId: number, priority: TicketPriority): void {
+      db.transaction((tx) => {
+        const ticket = openTicket(tx, ticketId);
+        if (ticket.priority === priority) return;
+        const now = clock.now();
+        insertEvent(tx, { ticketId, actorId: agent.id, kind: 'priority', fromValue: ticket.priority, toValue: priority, at: now });
+        updateTicket(tx, ticketId, { priority, lastActivityAt: now });
+      }, { behavior: 'immediate' });
+    },
+
+    /** Spam hides a request from every view; undoing it brings it back where its status puts it. */
+    markSpam(agent: User, ticketId: number, spam: boolean): void {
+      db.transaction((tx) => {
+        const ticket = openTicket(tx, ticketId);
+        if ((ticket.spamAt !== null) === spam) return;
+        const now = clock.now();
+        insertEvent(tx, { ticketId, actorId: agent.id, kind: 'spam', fromValue: spam ? 'no' : 'yes', toValue: spam ? 'yes' : 'no', at: now });
+        updateTicket(tx, ticketId, { spamAt: spam ? now : null, lastActivityAt: now });
+      }, { behavior: 'immediate' });
+    },
+
+    /** A team lead confirms a request that the customer closed themselves. */
+    markReviewed(lead: User, ticketId: number): void {
+      db.transaction((tx) => {
+        const ticket = openTicket(tx, ticketId);
+        if (!ticket.solvedByCustomer || ticket.reviewedAt) return;
+        const now = clock.now();
+        insertEvent(tx, { ticketId, actorId: lead.id, kind: 'review', toValue: 'reviewed', at: now });
+        updateTicket(tx, ticketId, { reviewedAt: now, reviewedById: lead.id, lastActivityAt: now });
+      }, { behavior: 'immediate' });
+    },
+
+    /** A team lead reopens a self-solved request, with an internal note saying why. */
+    leadReopens(lead: User, ticketId: number, reason: string): void {
+      db.transaction((tx) => {
+        const ticket = openTicket(tx, ticketId);
+        if (!ticket.solvedByCustomer || ticket.reviewedAt) return;
+        const now = clock.now();
+        insertMessage(tx, { ticketId, authorId: lead.id, visibility: 'internal', body: reason, channel: 'web', createdAt: now });
+        insertEvent(tx, { ticketId, actorId: lead.id, kind: 'review', toValue: 'reopened', at: now });
+        const status = ticket.status === 'closed' ? {} : recordStatus(tx, ticket, 'lead_reopens', lead.id, now);
+        updateTicket(tx, ticketId, { reviewedAt: now, reviewedById: lead.id, lastActivityAt: now, ...status });
+      }, { behavior: 'immediate' });
+    },
+
+    /** A phone call or letter recorded as a request; optionally answered at once. */
+    createForCustomer(agent: User, input: NewCustomerRequest): Ticket {
+      return db.transaction((tx) => {
+        const now = clock.now();
+        const customer = findOrCreateCustomer(tx, input.email, input.name, now);
+        const ticket = insertTicket(tx, {
+          requesterId: customer.id, subject: input.subject, status: 'new', channel: input.channel,
+          createdAt: now, lastActivityAt: now, lastPublicBy: 'customer',
+        });
+        insertMessage(tx, { ticketId: ticket.id, authorId: customer.id, visibility: 'public', body: input.description, channel: input.channel, createdAt: now });
+        insertEvent(tx, { ticketId: ticket.id, actorId: agent.id, kind: 'created', toValue: 'new', at: now });
+        let changes: Partial<Ticket> = {};
+        if (input.answer) {
+          changes = reply(tx, agent, ticket, { body: input.answer, visibility: 'public', status: input.status ?? 'pending' }, now);
+        } else {
+          outbox.enqueue(tx, {
+            kind: 'acknowledgement',
+            to: { address: customer.email, name: customer.name },
+            ticketId: ticket.id,
+            headers: { 'Auto-Submitted': 'auto-generated' },
+            content: acknowledgementMail(ticket.id, { request: `${publicUrl}/requests/${ticket.id}`, setPassword: customer.passwordHash ? undefined : `${publicUrl}/password/forgot` }, settings.current()),
+          });
+        }
+        if (Object.keys(changes).length > 0) updateTicket(tx, ticket.id, changes);
+        return { ...ticket, ...changes };
+      }, { behavior: 'immediate' });
+    },
+
+    /** "#123" or "123" finds the request, an address finds the customer's requests, anything else searches the text. */
+    search(query: string, beforeMessageId?: number) {
+      const trimmed = query.trim();
+      const number = /^#?(\d{1,12})$/.exec(trimmed);
+      if (number && findTicket(db, Number(number[1]))) return { kind: 'ticket' as const, ticketId: Number(number[1]) };
+      if (/^[^\s@]+@[^\s@]+$/.test(trimmed)) {
+        const requesterId = findUserIdByEmail(db, trimmed);
+        if (requesterId !== undefined) return { kind: 'requester' as const, rows: otherRequestsOf(db, requesterId, 0, 100) };
+      }
+      const fts = toFtsQuery(trimmed);
+      if (!fts) return { kind: 'hits' as const, hits: [], next: undefined };
+      const hits = searchMessages(db, fts, beforeMessageId, agentPageSize + 1);
+      const page = hits.slice(0, agentPageSize);
+      return { kind: 'hits' as const, hits: page, next: hits.length > agentPageSize ? page.at(-1)?.messageId : undefined };
+    },
+
+  };
+}
