@@ -19,6 +19,7 @@ CREATE TABLE `outbox` (
 	`headers` text DEFAULT '{}' NOT NULL,
 	`message_id` text NOT NULL,
 	`ticket_id` integer,
+	`ticket_message_id` integer,
 	`status` text DEFAULT 'pending' NOT NULL,
 	`attempts` integer DEFAULT 0 NOT NULL,
 	`next_attempt_at` integer NOT NULL,
@@ -26,11 +27,13 @@ CREATE TABLE `outbox` (
 	`last_error` text,
 	`created_at` integer NOT NULL,
 	`sent_at` integer,
-	FOREIGN KEY (`ticket_id`) REFERENCES `tickets`(`id`) ON UPDATE no action ON DELETE no action
+	FOREIGN KEY (`ticket_id`) REFERENCES `tickets`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`ticket_message_id`) REFERENCES `ticket_messages`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE INDEX `outbox_due_idx` ON `outbox` (`status`,`next_attempt_at`);--> statement-breakpoint
-CREATE INDEX `outbox_ticket_idx` ON `outbox` (`ticket_id`);--> statement-breakpoint
+CREATE INDEX `outbox_ticket_idx` ON `outbox` (`ticket_id`,`id`);--> statement-breakpoint
+CREATE INDEX `outbox_recipient_idx` ON `outbox` (`to_address`,`kind`,`created_at`);--> statement-breakpoint
 CREATE TABLE `password_tokens` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`user_id` integer NOT NULL,

@@ -8,7 +8,10 @@ import { type Clock, systemClock } from './lib/clock.js';
 import { createSigner } from './lib/tokens.js';
 import { loggerOptions, maskSecretsInUrl } from './logger.js';
 import homeRoutes from './modules/home/home-routes.js';
+import { createMessageIds } from './modules/mail/message-ids.js';
 import { createOutbox } from './modules/mail/outbox.js';
+import { createMailAdminService } from './modules/mail/mail-admin-service.js';
+import mailRoutes from './modules/mail/mail-routes.js';
 import { createOutboxWorker, type OutboxWorker } from './modules/mail/outbox-worker.js';
 import { createMailTransport, type MailTransport } from './modules/mail/transport.js';
 import { createSettingsService, type SettingsService } from './modules/settings/settings-service.js';
@@ -58,26 +61,36 @@ declare module 'fastify' {
   }
 }
 
+function trustNearestHops(count: number) {
+  return (_address: string, hop: number) => hop < count;
+}
+
 export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
   const app = Fastify({
     logger: loggerOptions(config),
-    trustProxy: config.trustProxy as boolean | string,
+    // Fastify no longer takes a bare hop count; trusting the nearest n hops is what TRUST_PROXY=n means.
+    trustProxy: typeof config.trustProxy === 'number' ? trustNearestHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 1024 * 1024,
   });
   const db = overrides.db ?? openDatabase(config.databasePath);
   const clock = overrides.clock ?? systemClock;
   const rateLimits = overrides.rateLimits ?? defaultRateLimits;
   const settings = createSettingsService({ db });
-  const outbox = createOutbox({ clock, publicUrl: config.publicUrl, footer: () => `${settings.current().portalName} · ${config.publicUrl}` });
+  const signer = createSigner(config.appSecret);
+  const messageIds = createMessageIds(signer, new URL(config.publicUrl).hostname);
+  const outbox = createOutbox({
+    clock, messageIds, supportAddress: config.supportAddress, settings: () => settings.current(),
+    footer: () => `${settings.current().portalName} · ${config.publicUrl}`,
+  });
   const accounts = createAccountsService({ db, clock, outbox, settings, hasher: overrides.hasher ?? createPasswordHasher(), publicUrl: config.publicUrl });
   const tickets = createTicketsService({ db, clock, outbox, settings, publicUrl: config.publicUrl });
   const agentTickets = createAgentTicketsService({ db, clock, outbox, settings, publicUrl: config.publicUrl });
   const canned = createCannedRepliesService({ db, clock });
+  const mailAdmin = createMailAdminService({ db, clock, wakeWorker: () => void outboxWorker.deliverDue().catch(() => undefined) });
   const outboxWorker = createOutboxWorker({
     db, clock, outbox, from: config.mailFrom, logger: app.log,
     transport: overrides.transport ?? createMailTransport(config, app.log),
   });
-  const signer = createSigner(config.appSecret);
   app.decorate('services', { db, clock, settings, accounts, tickets, agentTickets, canned, outboxWorker });
   const routeTable: Array<{ method: string; url: string }> = [];
   app.decorate('routeTable', routeTable);
@@ -102,6 +115,7 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
   await app.register(accountRoutes, { accounts });
   // Agent area: staff only, guarded in its scope; team-lead and admin actions add their own guard.
   await app.register(agentRoutes, { agentTickets, canned, prefix: '/agent' });
+  await app.register(mailRoutes, { mailAdmin, agentTickets, prefix: '/agent' });
 
   app.addHook('onClose', async () => {
     await outboxWorker.stop();

@@ -121,6 +121,8 @@ export const outbox = sqliteTable(
     headers: text('headers', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
     messageId: text('message_id').notNull(),
     ticketId: integer('ticket_id').references(() => tickets.id),
+    /** The conversation message this mail announces, so a failed delivery shows beside it. */
+    ticketMessageId: integer('ticket_message_id').references(() => ticketMessages.id),
     status: text('status', { enum: outboxStatuses }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at').notNull(),
@@ -131,7 +133,8 @@ export const outbox = sqliteTable(
   },
   (table) => [
     index('outbox_due_idx').on(table.status, table.nextAttemptAt),
-    index('outbox_ticket_idx').on(table.ticketId),
+    index('outbox_ticket_idx').on(table.ticketId, table.id),
+    index('outbox_recipient_idx').on(table.toAddress, table.kind, table.createdAt),
   ],
 );
 

@@ -18,7 +18,8 @@ async function authPlugin(app: FastifyInstance, { accounts }: { accounts: Accoun
     if (userId === undefined) return;
     const user = accounts.userById(userId);
     if (!user || user.disabledAt) {
-      await request.session.destroy();
+      // An empty session, not none: the routes after this hook use request.session (to log in as someone else, to log out).
+      await request.session.regenerate();
       return;
     }
     request.user = user;

@@ -43,6 +43,11 @@ export function createSessionStore(db: Db, clock: Clock) {
     },
     set(sid: string, session: Session, callback: (error?: unknown) => void) {
       try {
+        // Only a login makes a row: the empty session that regenerate() hands out is not stored until a user is in it.
+        if (session.userId === undefined) {
+          queries.remove(sid);
+          return callback();
+        }
         const now = clock.now();
         const existing = queries.find(sid);
         queries.upsert({

@@ -1,53 +1,12 @@
 // The outbox against a real SMTP server on loopback: delivery, retry with backoff, permanent failure, lost leases.
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { outbox } from '../../src/db/schema.js';
 import { claimDueMails } from '../../src/modules/mail/outbox-repository.js';
 import { retryDelayMs } from '../../src/modules/mail/outbox-worker.js';
+import { SmtpSink } from '../helpers/smtp-sink.js';
 import { testApp, type TestApp } from '../helpers/test-app.js';
 import { WebClient } from '../helpers/web-client.js';
-
-type Answer = 'accept' | { code: number; message: string };
-
-/** An SMTP server that answers each DATA with the next planned answer, then accepts. */
-class SmtpSink {
-  readonly received: ParsedMail[] = [];
-  answers: Answer[] = [];
-  private server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData: (stream, _session, callback) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const answer = this.answers.shift() ?? 'accept';
-        if (answer !== 'accept') {
-          callback(Object.assign(new Error(answer.message), { responseCode: answer.code }));
-          return;
-        }
-        simpleParser(Buffer.concat(chunks)).then((mail) => {
-          this.received.push(mail);
-          callback();
-        }, callback);
-      });
-    },
-  });
-
-  async listen(port = 0): Promise<number> {
-    this.server.listen(port, '127.0.0.1');
-    await once(this.server.server, 'listening');
-    return (this.server.server.address() as AddressInfo).port;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 let sink: SmtpSink;
 let port: number;

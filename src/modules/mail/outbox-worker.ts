@@ -39,6 +39,7 @@ export function createOutboxWorker(deps: {
   async function send(mail: OutboxMail): Promise<void> {
     inFlight.add(mail.id);
     try {
+      const { 'Reply-To': replyTo, 'In-Reply-To': inReplyTo, References: references, ...headers } = mail.headers;
       await transport.send({
         from: deps.from,
         to: { address: mail.toAddress, name: mail.toName ?? '' },
@@ -46,7 +47,10 @@ export function createOutboxWorker(deps: {
         text: mail.textBody,
         html: mail.htmlBody ?? undefined,
         messageId: mail.messageId,
-        headers: mail.headers,
+        replyTo,
+        inReplyTo,
+        references,
+        headers,
       });
       markMailSent(db, mail.id, clock.now());
     } catch (error) {

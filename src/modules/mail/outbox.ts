@@ -1,39 +1,62 @@
 // The outbox: use cases queue mail inside their own transaction; the worker claims and delivers it later.
-import { randomBytes } from 'node:crypto';
 import type { DbOrTx } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
+import type { Settings } from '../settings/settings-schema.js';
 import { type MailContent, renderMail } from './mail-content.js';
-import { insertOutboxMail } from './outbox-repository.js';
+import type { MessageIds } from './message-ids.js';
+import { insertOutboxMail, recentMessageIdsOfTicket } from './outbox-repository.js';
 
 export type OutgoingMail = {
   kind: string;
   to: { address: string; name?: string };
   content: MailContent;
   ticketId?: number;
+  /** The conversation message the mail carries, so a failed delivery can be shown beside it. */
+  ticketMessageId?: number;
   headers?: Record<string, string>;
 };
 
 export type Outbox = ReturnType<typeof createOutbox>;
 
-export function createOutbox({ clock, publicUrl, footer }: { clock: Clock; publicUrl: string; footer: () => string }) {
-  const messageIdDomain = new URL(publicUrl).hostname;
+const maxReferences = 10;
+
+/** Names and subjects come from people: no line break may ever reach a header. */
+export function headerSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
+}
+
+export function createOutbox(deps: {
+  clock: Clock; messageIds: MessageIds; supportAddress: string; settings: () => Settings; footer: () => string;
+}) {
+  const { clock, messageIds } = deps;
   const listeners = new Set<() => void>();
+
+  /** In-Reply-To and References: the request's root id, then its latest mails, so every client threads them. */
+  function threadHeaders(tx: DbOrTx, ticketId: number): Record<string, string> {
+    const previous = recentMessageIdsOfTicket(tx, ticketId, maxReferences - 1).reverse();
+    const references = [messageIds.ticketRoot(ticketId), ...previous];
+    const replyTo = deps.settings().plusAddressing ? messageIds.plusAddress(deps.supportAddress, ticketId) : deps.supportAddress;
+    return { 'In-Reply-To': references.at(-1)!, References: references.join(' '), 'Reply-To': replyTo };
+  }
+
   return {
     /** Call inside the use case's transaction: the mail exists exactly when the data does. */
     enqueue(tx: DbOrTx, mail: OutgoingMail): string {
-      const rendered = renderMail(mail.content, footer());
+      const rendered = renderMail({ ...mail.content, subject: headerSafe(mail.content.subject) }, deps.footer());
       const now = clock.now();
-      const messageId = `<${now.getTime().toString(36)}.${randomBytes(9).toString('base64url')}@${messageIdDomain}>`;
+      const messageId = messageIds.create(mail.ticketId);
       insertOutboxMail(tx, {
         kind: mail.kind,
         toAddress: mail.to.address,
-        toName: mail.to.name ?? null,
+        toName: mail.to.name === undefined ? null : headerSafe(mail.to.name),
         subject: rendered.subject,
         textBody: rendered.text,
         htmlBody: rendered.html,
-        headers: mail.headers ?? {},
+        headers: { ...(mail.ticketId !== undefined ? threadHeaders(tx, mail.ticketId) : {}), ...mail.headers },
         messageId,
         ticketId: mail.ticketId ?? null,
+        ticketMessageId: mail.ticketMessageId ?? null,
         status: 'pending',
         nextAttemptAt: now,
         createdAt: now,

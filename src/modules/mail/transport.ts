@@ -16,7 +16,11 @@ export function createMailTransport(config: AppConfig, logger: FastifyBaseLogger
 }
 
 function smtpTransport(url: string, dkim: AppConfig['dkim']): MailTransport {
-  const transporter = nodemailer.createTransport({ url, pool: true, maxConnections: 2, ...(dkim ? { dkim } : {}) } as never);
+  // nodemailer reads only the URL when one is given, so pooling goes into its query and DKIM into the mail defaults.
+  const pooled = new URL(url);
+  if (!pooled.searchParams.has('pool')) pooled.searchParams.set('pool', 'true');
+  if (!pooled.searchParams.has('maxConnections')) pooled.searchParams.set('maxConnections', '2');
+  const transporter = nodemailer.createTransport(pooled.toString(), dkim ? { dkim } : undefined);
   return {
     async send(message) {
       await transporter.sendMail(message);

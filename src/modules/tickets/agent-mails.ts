@@ -24,11 +24,30 @@ export function agentAnswerMail(input: {
     { kind: 'message', heading: `${input.answer.author}, ${formatDateTime(input.answer.createdAt)}`, text: input.answer.body },
     { kind: 'link', label: `Anfrage #${input.ticketId} im ${input.settings.portalName} ansehen`, url: input.link },
   ];
-  if (input.earlier.length > 0) {
+  const shown = capHistory(input.earlier, input.settings.mailHistoryLimit);
+  if (shown.length > 0) {
     blocks.push({ kind: 'paragraph', text: 'Bisheriger Verlauf:' });
-    for (const message of input.earlier) {
+    for (const message of shown) {
       blocks.push({ kind: 'message', heading: `${message.author}, ${formatDateTime(message.createdAt)}`, text: message.body });
     }
   }
+  if (shown.length < input.earlier.length) {
+    blocks.push({ kind: 'link', label: 'Ältere Nachrichten finden Sie im Verlauf der Anfrage', url: input.link });
+  }
   return { subject: `[#${input.ticketId}] ${input.subject}`, blocks };
+}
+
+// Gmail clips mails above about 100 KB and hides what follows; text and HTML together stay well below that.
+const historyCharacterBudget = 40_000;
+
+/** The newest earlier messages that fit both the count setting and the size budget. */
+export function capHistory(earlier: ThreadMessage[], limit: number): ThreadMessage[] {
+  const shown: ThreadMessage[] = [];
+  let characters = 0;
+  for (const message of earlier.slice(0, limit)) {
+    characters += message.body.length;
+    if (characters > historyCharacterBudget && shown.length > 0) break;
+    shown.push(message);
+  }
+  return shown;
 }

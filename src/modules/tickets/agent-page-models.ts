@@ -62,6 +62,7 @@ export function agentRequestModel(
       author: message.authorRole && message.authorRole !== 'customer' ? (message.authorName ?? '') : authorLabel({ name: message.authorName, role: message.authorRole }, settings),
       internal: message.visibility === 'internal',
       isNew: collision.has(message.id),
+      undeliverable: found.failedMails.filter((mail) => mail.ticketMessageId === message.id),
     })),
     events: found.events.map((event) => ({
       ...event,
@@ -69,7 +70,7 @@ export function agentRequestModel(
     })),
     otherRequests: found.otherRequests.map((other) => ({ ...other, statusLabel: agentStatusLabels[other.status] })),
     team: found.team,
-    failedMails: found.failedMails,
+    failedMailsWithoutMessage: found.failedMails.filter((mail) => mail.ticketMessageId === null),
     canReview,
     reviewFlag: canReview && ticket.solvedWithQuestion,
     latestMessageId: extra.latestMessageId,

@@ -117,7 +117,7 @@ export function messagesAfter(db: DbOrTx, ticketId: number, afterId: number) {
 /** Everyone who may be assigned a request: the active team, by name. */
 export function activeTeam(db: DbOrTx) {
   return db
-    .select({ id: users.id, name: users.name, role: users.role })
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role })
     .from(users)
     .where(and(sql`${users.role} <> 'customer'`, isNull(users.disabledAt)))
     .orderBy(asc(users.role), asc(users.name))
@@ -125,7 +125,7 @@ export function activeTeam(db: DbOrTx) {
 }
 
 export function failedMailsOfTicket(db: DbOrTx, ticketId: number) {
-  return db.select({ id: outbox.id, lastError: outbox.lastError, subject: outbox.subject, createdAt: outbox.createdAt })
+  return db.select({ id: outbox.id, ticketMessageId: outbox.ticketMessageId, lastError: outbox.lastError, subject: outbox.subject, createdAt: outbox.createdAt })
     .from(outbox)
     .where(and(eq(outbox.ticketId, ticketId), inArray(outbox.status, ['failed'])))
     .all();

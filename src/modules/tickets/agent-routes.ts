@@ -7,7 +7,8 @@ import type { CannedRepliesService } from '../canned/canned-service.js';
 import { agentReplyForm, assignForm, customerRequestForm, priorityForm, priorityLabels, reviewForm, spamForm, statusAfterReplyLabels } from './agent-forms.js';
 import { agentRequestModel, agentViewRows } from './agent-page-models.js';
 import { type AgentTicketsService, TicketClosedError } from './agent-tickets-service.js';
-import { formatViewCount, isAgentViewKey, canSeeView } from './agent-views.js';
+import { agentNavHook } from './agent-nav.js';
+import { isAgentViewKey, canSeeView } from './agent-views.js';
 import type { ViewCursor } from './agent-repository.js';
 
 export type AgentRoutesOptions = { agentTickets: AgentTicketsService; canned: CannedRepliesService };
@@ -25,13 +26,7 @@ const notices: Record<string, string> = {
 
 export default async function agentRoutes(app: FastifyInstance, { agentTickets, canned }: AgentRoutesOptions) {
   app.addHook('onRequest', requireRole(...staffRoles));
-  app.addHook('preHandler', async (request, reply) => {
-    const user = request.user!;
-    const counts = agentTickets.viewCounts(user);
-    Object.assign(reply.locals, {
-      agentNav: agentTickets.views(user).map((view) => ({ key: view.key, label: view.label, count: formatViewCount(counts[view.key] ?? 0) })),
-    });
-  });
+  app.addHook('preHandler', agentNavHook(agentTickets));
 
   app.get('/', async (_request, reply) => reply.redirect('/agent/views/nicht-zugewiesen', 303));
 

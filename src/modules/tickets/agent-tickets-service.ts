@@ -64,6 +64,7 @@ export function createAgentTicketsService(deps: { db: Db; clock: Clock; outbox: 
       kind: 'agent_answer',
       to: { address: found.requester.email, name: found.requester.name },
       ticketId: ticket.id,
+      ticketMessageId: messageId,
       headers: { 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
       content: agentAnswerMail({ ticketId: ticket.id, subject: ticket.subject, status, answer, earlier, link: `${publicUrl}/requests/${ticket.id}`, settings: current }),
     });

@@ -9,6 +9,9 @@ import { canViewInPortal } from './ticket-access.js';
 import { looksLikeQuestion } from './question-detector.js';
 import { customerStatusFilters, type CustomerStatusFilter } from './ticket-labels.js';
 import { acknowledgementMail } from './ticket-mails.js';
+import { customerReplyNotice, newRequestNotice } from './staff-mails.js';
+import { activeTeam } from './agent-repository.js';
+import { hasRecentMailTo } from '../mail/outbox-repository.js';
 import { nextStatus, type TicketStatusEvent } from './ticket-status.js';
 import {
   findTicket, insertEvent, lastCustomerMessage, insertMessage, insertTicket, type ListCursor, listTicketsOfRequester,
@@ -42,6 +45,16 @@ export function createTicketsService(deps: { db: Db; clock: Clock; outbox: Outbo
     return to;
   }
 
+  function notifyAssignee(tx: DbOrTx, ticket: Ticket, customer: User, body: string, messageId: number): void {
+    if (ticket.assigneeId === null || !settings.current().notifyAgents) return;
+    const assignee = activeTeam(tx).find((member) => member.id === ticket.assigneeId);
+    if (!assignee) return;
+    outbox.enqueue(tx, {
+      kind: 'agent_customer_reply', to: { address: assignee.email, name: assignee.name }, ticketId: ticket.id, ticketMessageId: messageId,
+      content: customerReplyNotice(ticket, customer.name, body, `${publicUrl}/agent/requests/${ticket.id}`),
+    });
+  }
+
   return {
     /** The contact form: finds or creates the customer, opens the request, queues the acknowledgement. */
     createRequest(input: NewRequest): Ticket {
@@ -61,6 +74,18 @@ export function createTicketsService(deps: { db: Db; clock: Clock; outbox: Outbo
         if (input.followUpOfId !== undefined) {
           insertEvent(tx, { ticketId: input.followUpOfId, actorId: requester.id, kind: 'follow_up', toValue: String(ticket.id), at: now });
         }
+        const current = settings.current();
+        if (current.notifyAgents) {
+          for (const member of activeTeam(tx)) {
+            outbox.enqueue(tx, {
+              kind: 'agent_new_request', to: { address: member.email, name: member.name }, ticketId: ticket.id,
+              content: newRequestNotice(ticket, requester.name, `${publicUrl}/agent/requests/${ticket.id}`),
+            });
+          }
+        }
+        // Anyone can type any address into the form: one acknowledgement an hour per address is all they can cause.
+        const since = new Date(now.getTime() - 3600_000);
+        if (!input.requester && hasRecentMailTo(tx, requester.email, 'acknowledgement', since)) return ticket;
         outbox.enqueue(tx, {
           kind: 'acknowledgement',
           to: { address: requester.email },
@@ -69,7 +94,7 @@ export function createTicketsService(deps: { db: Db; clock: Clock; outbox: Outbo
           content: acknowledgementMail(
             ticket.id,
             { request: `${publicUrl}/requests/${ticket.id}`, setPassword: requester.passwordHash ? undefined : `${publicUrl}/password/forgot` },
-            settings.current(),
+            current,
           ),
         });
         return ticket;
@@ -107,8 +132,9 @@ export function createTicketsService(deps: { db: Db; clock: Clock; outbox: Outbo
         const now = clock.now();
         const changes: Partial<Ticket> = { lastActivityAt: now };
         if (reply.body) {
-          insertMessage(tx, { ticketId, authorId: user.id, visibility: 'public', body: reply.body, channel: 'web', createdAt: now });
+          const message = insertMessage(tx, { ticketId, authorId: user.id, visibility: 'public', body: reply.body, channel: 'web', createdAt: now });
           changes.lastPublicBy = 'customer';
+          notifyAssignee(tx, ticket, user, reply.body, message.id);
         }
         const status = changeStatus(tx, ticket, reply.markSolved ? 'customer_solves' : 'customer_replies', user.id, now);
         changes.status = status;
