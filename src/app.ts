@@ -21,6 +21,10 @@ import { createTicketsService, type TicketsService } from './modules/tickets/tic
 import agentRoutes from './modules/tickets/agent-routes.js';
 import { type AgentTicketsService, createAgentTicketsService } from './modules/tickets/agent-tickets-service.js';
 import { type CannedRepliesService, createCannedRepliesService } from './modules/canned/canned-service.js';
+import cannedRoutes from './modules/canned/canned-routes.js';
+import settingsRoutes from './modules/settings/settings-routes.js';
+import teamRoutes from './modules/team/team-routes.js';
+import { createTeamService } from './modules/team/team-service.js';
 import accountRoutes from './modules/users/account-routes.js';
 import { type AccountsService, createAccountsService } from './modules/users/accounts-service.js';
 import authRoutes, { type RateLimit } from './modules/users/auth-routes.js';
@@ -86,6 +90,7 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
   const tickets = createTicketsService({ db, clock, outbox, settings, publicUrl: config.publicUrl });
   const agentTickets = createAgentTicketsService({ db, clock, outbox, settings, publicUrl: config.publicUrl });
   const canned = createCannedRepliesService({ db, clock });
+  const team = createTeamService({ db, clock, outbox, accounts, settings, publicUrl: config.publicUrl });
   const mailAdmin = createMailAdminService({ db, clock, wakeWorker: () => void outboxWorker.deliverDue().catch(() => undefined) });
   const outboxWorker = createOutboxWorker({
     db, clock, outbox, from: config.mailFrom, logger: app.log,
@@ -115,6 +120,11 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
   await app.register(accountRoutes, { accounts });
   // Agent area: staff only, guarded in its scope; team-lead and admin actions add their own guard.
   await app.register(agentRoutes, { agentTickets, canned, prefix: '/agent' });
+  // Each /agent plugin guards its own scope: Textbausteine for all staff, team and settings for admins only.
+  const mailDeliveryWarning = config.production && !config.smtpUrl;
+  await app.register(cannedRoutes, { canned, agentTickets, prefix: '/agent' });
+  await app.register(teamRoutes, { team, agentTickets, mailDeliveryWarning, prefix: '/agent' });
+  await app.register(settingsRoutes, { settings, agentTickets, mailDeliveryWarning, prefix: '/agent' });
   await app.register(mailRoutes, { mailAdmin, agentTickets, prefix: '/agent' });
 
   app.addHook('onClose', async () => {

@@ -117,3 +117,14 @@ test('the backoff grows from about a minute to at most about six hours', () => {
   expect(retryDelayMs(20, middle)).toBe(6 * 3600_000);
   expect(retryDelayMs(1, () => 0)).toBeLessThan(retryDelayMs(1, () => 0.99));
 });
+
+test('a delivered password link is not kept in the outbox', async () => {
+  await t.services.accounts.createUser({ email: 'vergesslich@example.org', name: 'Vera', role: 'customer' });
+  t.services.accounts.requestPasswordReset('vergesslich@example.org');
+  await t.services.outboxWorker.deliverDue();
+  const mail = sink.received.find((received) => received.subject?.includes('Kennwort festlegen'))!;
+  const token = /\/password\/reset\/([\w-]+)/.exec(mail.text!)![1]!;
+  const row = t.db.select().from(outbox).where(eq(outbox.kind, 'password_reset')).get()!;
+  expect(row.status).toBe('sent');
+  expect(JSON.stringify(row)).not.toContain(token);
+});

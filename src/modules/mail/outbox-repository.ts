@@ -28,8 +28,9 @@ export function claimDueMails(db: DbOrTx, now: Date, leaseUntil: Date, limit: nu
     .all();
 }
 
-export function markMailSent(db: DbOrTx, id: number, at: Date): void {
-  db.update(outbox).set({ status: 'sent', sentAt: at, leaseUntil: null, lastError: null }).where(eq(outbox.id, id)).run();
+export function markMailSent(db: DbOrTx, id: number, at: Date, { forgetBody = false } = {}): void {
+  const forgotten = forgetBody ? { textBody: '[nach dem Versand gelöscht]', htmlBody: null } : {};
+  db.update(outbox).set({ status: 'sent', sentAt: at, leaseUntil: null, lastError: null, ...forgotten }).where(eq(outbox.id, id)).run();
 }
 
 export function scheduleMailRetry(db: DbOrTx, id: number, nextAttemptAt: Date, error: string): void {

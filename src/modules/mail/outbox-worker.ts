@@ -8,6 +8,8 @@ import type { MailTransport } from './transport.js';
 import type { Outbox } from './outbox.js';
 
 const leaseMs = 2 * 60_000;
+// Their links set a password: once delivered, the outbox need not keep a working copy.
+const mailsWithSecrets = new Set(['password_reset', 'team_invitation']);
 const batchSize = 20;
 export const maxAttempts = 10;
 
@@ -52,7 +54,7 @@ export function createOutboxWorker(deps: {
         references,
         headers,
       });
-      markMailSent(db, mail.id, clock.now());
+      markMailSent(db, mail.id, clock.now(), { forgetBody: mailsWithSecrets.has(mail.kind) });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (isPermanentFailure(error) || mail.attempts >= maxAttempts) {

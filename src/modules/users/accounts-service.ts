@@ -33,6 +33,15 @@ export function createAccountsService(deps: {
     return token;
   }
 
+  /**
+   * A link for someone invited to set their first password: valid 7 days, once, stored only as a hash.
+   * Takes the caller's transaction, so the link exists exactly when the account change and the mail that carries it do.
+   */
+  function issueInviteLink(tx: DbOrTx, userId: number): string {
+    const token = issuePasswordToken(tx, userId, 'invite', inviteLinkLifetimeMs);
+    return link(`/password/reset/${token}`);
+  }
+
   return {
     userById,
 
@@ -116,8 +125,9 @@ export function createAccountsService(deps: {
       const passwordHash = input.password ? await hasher.hash(input.password) : null;
       const user = insertUser(db, { email: input.email, name: input.name, role: input.role, passwordHash, createdAt: clock.now() });
       if (passwordHash) return { user };
-      const token = issuePasswordToken(db, user.id, 'invite', inviteLinkLifetimeMs);
-      return { user, setPasswordUrl: link(`/password/reset/${token}`) };
+      return { user, setPasswordUrl: issueInviteLink(db, user.id) };
     },
+
+    issueInviteLink,
   };
 }
