@@ -1,5 +1,5 @@
 // SQL for the agent area: the view lists and their counts, one request with everything agents see, search.
-import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { outbox, ticketEvents, ticketMessages, tickets, users } from '../../db/schema.js';
@@ -20,16 +20,17 @@ function viewCondition(key: AgentViewKey, userId: number): SQL {
     case 'wartestellung': return eq(tickets.agentView, 'on_hold');
     case 'kuerzlich-geloest': return eq(tickets.agentView, 'solved');
     case 'spam': return eq(tickets.agentView, 'spam');
-    case 'zu-pruefen': return sql`${tickets.solvedByCustomer} = 1 and ${tickets.reviewedAt} is null`;
+    // Spam is in no view but its own, the review queue included.
+    case 'zu-pruefen': return sql`${tickets.solvedByCustomer} = 1 and ${tickets.reviewedAt} is null and ${tickets.spamAt} is null`;
   }
 }
 
+/** The rows after the cursor in the view's order; a row value lets SQLite seek there in the index, where an OR reads every earlier page. */
 function afterCursor(key: AgentViewKey, cursor: ViewCursor): SQL {
-  const at = new Date(cursor.lastActivityAt);
-  const olderOrSame = or(lt(tickets.lastActivityAt, at), and(eq(tickets.lastActivityAt, at), lt(tickets.id, cursor.id)))!;
-  if (key !== 'zu-pruefen') return olderOrSame;
-  const flagged = cursor.flagged ?? false;
-  return or(lt(tickets.solvedWithQuestion, flagged), and(eq(tickets.solvedWithQuestion, flagged), olderOrSame))!;
+  const at = sql.param(new Date(cursor.lastActivityAt), tickets.lastActivityAt);
+  if (key !== 'zu-pruefen') return sql`(${tickets.lastActivityAt}, ${tickets.id}) < (${at}, ${cursor.id})`;
+  const flagged = sql.param(cursor.flagged ?? false, tickets.solvedWithQuestion);
+  return sql`(${tickets.solvedWithQuestion}, ${tickets.lastActivityAt}, ${tickets.id}) < (${flagged}, ${at}, ${cursor.id})`;
 }
 
 export function listView(db: DbOrTx, key: AgentViewKey, userId: number, cursor: ViewCursor | undefined, limit: number) {

@@ -64,6 +64,7 @@ export default async function agentRoutes(app: FastifyInstance, { agentTickets, 
 
   app.post<{ Params: { id: string } }>('/requests/:id/replies', async (request, reply) => {
     const ticketId = parseId(request.params.id);
+    if (ticketId === undefined || !agentTickets.findForAgent(ticketId)) return reply.callNotFound();
     const body = (request.body ?? {}) as Record<string, unknown>;
     const input = keptInput(body);
     if (typeof body.insertCanned === 'string') {
@@ -74,7 +75,7 @@ export default async function agentRoutes(app: FastifyInstance, { agentTickets, 
     const form = agentReplyForm.safeParse(body);
     if (!form.success) return renderRequest(reply, request.user!, ticketId, { errors: fieldErrors(form.error), input }, 422);
     try {
-      const result = agentTickets.agentReplies(request.user!, ticketId ?? -1, form.data);
+      const result = agentTickets.agentReplies(request.user!, ticketId, form.data);
       if (result.outcome === 'collision') {
         return renderRequest(reply, request.user!, ticketId, {
           input,
