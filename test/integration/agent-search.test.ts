@@ -93,6 +93,13 @@ describe('full text', () => {
     expect(await hitTickets('Dampflokomotive Fahrrad')).toEqual([]);
   });
 
+  test('lists a request once, with its newest matching message, when several of its messages match', async () => {
+    const ticket = newRequest(t, await customer(t), 'Kupplung Tender', 'Die Kupplung hakt.');
+    answer(t, agent, ticket.id, 'pending', 'Welche Kupplung genau?');
+    const [, newest] = messagesOf(t, ticket.id);
+    expect(hits((await search('Kupplung')).body)).toEqual([{ ticketId: ticket.id, messageId: newest!.id }]);
+  });
+
   test('shows subject, customer and the matching words marked', async () => {
     const requester = await customer(t, 'Hanna Hit');
     const ticket = newRequest(t, requester, 'Weiche <summt>', 'Der Weichenantrieb summt laut & <b>lange</b>.');

@@ -234,7 +234,10 @@ export function createAgentTicketsService(deps: { db: Db; clock: Clock; outbox: 
       if (!fts) return { kind: 'hits' as const, hits: [], next: undefined };
       const hits = searchMessages(db, fts, beforeMessageId, agentPageSize + 1);
       const page = hits.slice(0, agentPageSize);
-      return { kind: 'hits' as const, hits: page, next: hits.length > agentPageSize ? page.at(-1)?.messageId : undefined };
+      // Several messages of one request may match; the request is listed once, with its newest hit.
+      const seen = new Set<number>();
+      const perRequest = page.filter((hit) => !seen.has(hit.ticketId) && seen.add(hit.ticketId));
+      return { kind: 'hits' as const, hits: perRequest, next: hits.length > agentPageSize ? page.at(-1)?.messageId : undefined };
     },
 
   };
