@@ -1,6 +1,7 @@
 // Builds the whole portal from a config; tests build it the same way with a temporary database.
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
+import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { AppConfig } from './config.js';
 import { type Db, openDatabase } from './db/client.js';
@@ -8,6 +9,21 @@ import { type Clock, systemClock } from './lib/clock.js';
 import { createSigner } from './lib/tokens.js';
 import { loggerOptions, maskSecretsInUrl } from './logger.js';
 import homeRoutes from './modules/home/home-routes.js';
+import attachmentRoutes from './modules/attachments/attachment-routes.js';
+import { createAttachmentStore } from './modules/attachments/attachment-store.js';
+import { type AttachmentsService, createAttachmentsService } from './modules/attachments/attachments-service.js';
+import { uploadForms } from './modules/attachments/upload-form.js';
+import { type Automations, createAutomations } from './modules/automation/automations-service.js';
+import { createDueTimes, type DueTimes } from './modules/automation/due-times.js';
+import { createScheduler, type Scheduler } from './modules/automation/scheduler.js';
+import { createRatingLinks, type RatingLinks } from './modules/ratings/rating-links.js';
+import { ratingPageRoutes, ratingReportRoutes } from './modules/ratings/rating-routes.js';
+import { createRatingsService, type RatingsService } from './modules/ratings/ratings-service.js';
+import kbAgentRoutes from './modules/kb/kb-agent-routes.js';
+import inboundRoutes from './modules/inbound/inbound-routes.js';
+import { createInboundService, type InboundService } from './modules/inbound/inbound-service.js';
+import kbRoutes from './modules/kb/kb-routes.js';
+import { createKbService, type KbService } from './modules/kb/kb-service.js';
 import { createMessageIds } from './modules/mail/message-ids.js';
 import { createOutbox } from './modules/mail/outbox.js';
 import { createMailAdminService } from './modules/mail/mail-admin-service.js';
@@ -52,7 +68,17 @@ export type Services = {
   tickets: TicketsService;
   agentTickets: AgentTicketsService;
   canned: CannedRepliesService;
+  kb: KbService;
   outboxWorker: OutboxWorker;
+  attachments: AttachmentsService;
+  dueTimes: DueTimes;
+  ratingLinks: RatingLinks;
+  ratings: RatingsService;
+  automations: Automations;
+  /** Started by src/server.ts only: tests and the CLI run the automations themselves. */
+  scheduler: Scheduler;
+  /** Inbound mail; src/server.ts starts its IMAP poller and SMTP listener when configured, the CLI's mail:ingest feeds it. */
+  inbound: InboundService;
 };
 
 export type Overrides = Partial<{ db: Db; clock: Clock; hasher: PasswordHasher; transport: MailTransport; rateLimits: RateLimits }>;
@@ -87,16 +113,31 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
     footer: () => `${settings.current().portalName} · ${config.publicUrl}`,
   });
   const accounts = createAccountsService({ db, clock, outbox, settings, hasher: overrides.hasher ?? createPasswordHasher(), publicUrl: config.publicUrl });
-  const tickets = createTicketsService({ db, clock, outbox, settings, publicUrl: config.publicUrl });
-  const agentTickets = createAgentTicketsService({ db, clock, outbox, settings, publicUrl: config.publicUrl });
+  const attachments = createAttachmentsService({ db, clock, settings, store: createAttachmentStore(join(config.dataDir, 'attachments')) });
+  const dueTimes = createDueTimes(() => settings.current());
+  const ratingLinks = createRatingLinks(signer, config.publicUrl);
+  const lifecycle = { dueTimes, attachments, ratingLinks };
+  const tickets = createTicketsService({ db, clock, outbox, settings, publicUrl: config.publicUrl, ...lifecycle });
+  const agentTickets = createAgentTicketsService({ db, clock, outbox, settings, publicUrl: config.publicUrl, ...lifecycle });
+  const ratings = createRatingsService({ db, clock });
+  const automations = createAutomations({ db, clock, outbox, settings, attachments, ratingLinks, publicUrl: config.publicUrl });
+  const scheduler = createScheduler({ automations, clock, logger: app.log });
   const canned = createCannedRepliesService({ db, clock });
+  const kb = createKbService({ db, clock });
+  const inbound = createInboundService({
+    db, clock, settings, messageIds, tickets, attachments, dataDir: config.dataDir, logger: app.log,
+    ownAddresses: [config.supportAddress, config.mailFrom],
+  });
   const team = createTeamService({ db, clock, outbox, accounts, settings, publicUrl: config.publicUrl });
   const mailAdmin = createMailAdminService({ db, clock, wakeWorker: () => void outboxWorker.deliverDue().catch(() => undefined) });
   const outboxWorker = createOutboxWorker({
     db, clock, outbox, from: config.mailFrom, logger: app.log,
     transport: overrides.transport ?? createMailTransport(config, app.log),
+    attachmentFiles: (ids) => attachments.forMail(ids),
   });
-  app.decorate('services', { db, clock, settings, accounts, tickets, agentTickets, canned, outboxWorker });
+  app.decorate('services', { db, clock, settings, accounts, tickets, agentTickets, canned, kb, outboxWorker,
+    attachments, dueTimes, ratingLinks, ratings, automations, scheduler, inbound,
+  });
   const routeTable: Array<{ method: string; url: string }> = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
@@ -105,6 +146,8 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
 
   await app.register(fastifyFormbody);
   await app.register(sessionPlugin, { db, clock, config });
+  // Before the CSRF check: forms with files carry their token ahead of the files, and it is read from there.
+  await app.register(uploadForms, { limits: () => attachments.limits() });
   await app.register(securityPlugin, { config });
   await app.register(authPlugin, { accounts });
   await app.register(viewsPlugin, { production: config.production, settings, supportAddress: config.supportAddress });
@@ -114,20 +157,29 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
   // Public pages: anyone may open them.
   await app.register(homeRoutes, { db });
   await app.register(authRoutes, { accounts, loginRateLimit: rateLimits.login, resetRateLimit: rateLimits.passwordReset });
-  await app.register(contactRoutes, { tickets, signer, rateLimit: rateLimits.contactForm });
+  await app.register(contactRoutes, { tickets, attachments, signer, rateLimit: rateLimits.contactForm });
+  // The rating page: no login, the link's HMAC names the one request it may rate.
+  await app.register(ratingPageRoutes, { ratings, ratingLinks, tickets, agentTickets });
+  await app.register(kbRoutes, { kb, secureCookies: config.secureCookies }); // Wissensdatenbank; comments check the login themselves
   // Customer pages: each scope guards itself with requireLogin.
-  await app.register(customerRoutes, { tickets });
+  await app.register(customerRoutes, { tickets, attachments });
+  await app.register(attachmentRoutes, { attachments });
   await app.register(accountRoutes, { accounts });
   // Agent area: staff only, guarded in its scope; team-lead and admin actions add their own guard.
-  await app.register(agentRoutes, { agentTickets, canned, prefix: '/agent' });
+  await app.register(agentRoutes, { agentTickets, canned, attachments, clock, prefix: '/agent' });
+  await app.register(ratingReportRoutes, { ratings, ratingLinks, tickets, agentTickets, prefix: '/agent' });
   // Each /agent plugin guards its own scope: Textbausteine for all staff, team and settings for admins only.
   const mailDeliveryWarning = config.production && !config.smtpUrl;
   await app.register(cannedRoutes, { canned, agentTickets, prefix: '/agent' });
   await app.register(teamRoutes, { team, agentTickets, mailDeliveryWarning, prefix: '/agent' });
   await app.register(settingsRoutes, { settings, agentTickets, mailDeliveryWarning, prefix: '/agent' });
   await app.register(mailRoutes, { mailAdmin, agentTickets, prefix: '/agent' });
+  await app.register(kbAgentRoutes, { kb, agentTickets, prefix: '/agent' });
+  await app.register(inboundRoutes, { inbound, agentTickets, prefix: '/agent' }); // E-Mail-Eingang: quarantine, failed mails
 
   app.addHook('onClose', async () => {
+    await scheduler.stop();
+    await inbound.idle();
     await outboxWorker.stop();
     db.$client.close();
   });

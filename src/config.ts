@@ -21,8 +21,11 @@ const environmentSchema = z.object({
   DKIM_DOMAIN: optionalText,
   DKIM_SELECTOR: optionalText,
   DKIM_KEY_FILE: optionalText,
-  IMAP_URL: optionalText,
+  IMAP_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^imaps?$/, message: 'IMAP_URL must look like imap://user:password@host or imaps://…' }).optional()),
   SMTP_INBOUND_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).optional()),
+  SMTP_INBOUND_HOST: optionalText,
+  SMTP_INBOUND_TLS_CERT: optionalText,
+  SMTP_INBOUND_TLS_KEY: optionalText,
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
 });
 
@@ -44,6 +47,10 @@ export type AppConfig = Readonly<{
   dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
   imapUrl: string | undefined;
   smtpInboundPort: number | undefined;
+  /** Where the inbound SMTP listener binds (default HOST): the relay usually connects from another machine. */
+  smtpInboundHost: string;
+  /** Certificate and key for STARTTLS on the inbound SMTP listener; without them it speaks plain SMTP. */
+  smtpInboundTls: { cert: Buffer; key: Buffer } | undefined;
   logLevel: string;
 }>;
 
@@ -80,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dkim: dkimOptions(vars.DKIM_DOMAIN, vars.DKIM_SELECTOR, vars.DKIM_KEY_FILE),
     imapUrl: vars.IMAP_URL,
     smtpInboundPort: vars.SMTP_INBOUND_PORT,
+    smtpInboundHost: vars.SMTP_INBOUND_HOST ?? vars.HOST,
+    smtpInboundTls: inboundTls(vars.SMTP_INBOUND_TLS_CERT, vars.SMTP_INBOUND_TLS_KEY),
     logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === 'test' ? 'silent' : 'info'),
   });
 }
@@ -102,6 +111,12 @@ function parseTrustProxy(value: string | undefined): boolean | string | number {
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value);
   return value;
+}
+
+function inboundTls(certFile?: string, keyFile?: string): AppConfig['smtpInboundTls'] {
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new ConfigError('Invalid configuration:\n  SMTP_INBOUND_TLS_CERT and SMTP_INBOUND_TLS_KEY go together');
+  return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
 }
 
 function dkimOptions(domain?: string, selector?: string, keyFile?: string): AppConfig['dkim'] {

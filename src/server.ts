@@ -1,6 +1,7 @@
 // Starts the portal: configuration, app, mail worker, listening; stops cleanly on SIGTERM or SIGINT.
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { startInboundSources } from './modules/inbound/inbound-sources.js';
 
 async function main() {
   const config = loadConfig();
@@ -14,6 +15,12 @@ async function main() {
     app.log.warn('PUBLIC_URL is https but TRUST_PROXY is unset: logins only work when the proxy\'s X-Forwarded-Proto is trusted');
   }
   app.services.outboxWorker.start();
+  // Auto-close, survey and reminder mails, unsent uploads: once a minute, each job under a lease in the database.
+  app.services.scheduler.start();
+  // Inbound mail: the IMAP poller and the SMTP listener only when IMAP_URL or SMTP_INBOUND_PORT is set; stopped before the database closes.
+  const { inbound, db, clock, settings } = app.services;
+  const inboundSources = await startInboundSources({ inbound, db, clock, settings, logger: app.log, config });
+  app.addHook('preClose', () => inboundSources.stop());
   await app.listen({ host: config.host, port: config.port });
 
   let stopping = false;

@@ -50,6 +50,12 @@ export const tickets = sqliteTable(
     spamAt: timestamp('spam_at'),
     /** Set when the customer ticked "gelöst" on a message that still asked something: the review queue shows it first. */
     solvedWithQuestion: integer('solved_with_question', { mode: 'boolean' }).notNull().default(false),
+    /** When the answer we owe is due, counted in business hours (first or next response); null while nobody waits for us. */
+    replyDueAt: timestamp('reply_due_at'),
+    /** The agents' last public answer: a pending request waits on the customer since then, and reminders count from it. */
+    lastAgentReplyAt: timestamp('last_agent_reply_at'),
+    reminderSentAt: timestamp('reminder_sent_at'),
+    surveySentAt: timestamp('survey_sent_at'),
     // Derived columns that let every agent view be one index range, read in the order it is shown.
     todo: integer('todo', { mode: 'boolean' }).generatedAlwaysAs(
       sql`status in ('new', 'open', 'pending', 'on_hold') and spam_at is null`, { mode: 'virtual' },
@@ -57,6 +63,8 @@ export const tickets = sqliteTable(
     agentView: text('agent_view').generatedAlwaysAs(
       sql`case when spam_at is not null then 'spam' when status in ('new', 'open') then 'open' else status end`, { mode: 'virtual' },
     ),
+    // The "Fällig" order with requests that owe nothing last (year 9999), so sorting by due time is one index range too.
+    dueOrder: integer('due_order').generatedAlwaysAs(sql`coalesce(reply_due_at, 253402300799999)`, { mode: 'virtual' }),
   },
   (table) => [
     index('tickets_requester_activity_idx').on(table.requesterId, table.lastActivityAt, table.id),
@@ -66,6 +74,11 @@ export const tickets = sqliteTable(
       .on(table.solvedWithQuestion, table.lastActivityAt, table.id)
       .where(sql`${table.solvedByCustomer} = 1 and ${table.reviewedAt} is null`),
     index('tickets_follow_up_of_idx').on(table.followUpOfId),
+    index('tickets_todo_assignee_due_idx').on(table.todo, table.assigneeId, table.dueOrder, table.id),
+    index('tickets_agent_view_due_idx').on(table.agentView, table.dueOrder, table.id),
+    // The automations' scans: solved requests by age (auto-close, survey), pending ones by the age of our question (reminder).
+    index('tickets_solved_at_idx').on(table.solvedAt).where(sql`${table.status} = 'solved'`),
+    index('tickets_waiting_idx').on(table.lastAgentReplyAt).where(sql`${table.status} = 'pending'`),
   ],
 );
 
@@ -84,6 +97,10 @@ export const ticketMessages = sqliteTable(
     channel: text('channel', { enum: ticketChannels }).notNull(),
     mailMessageId: text('mail_message_id'),
     createdAt: timestamp('created_at').notNull(),
+    /** The stored inbound mail this message came from (inbound_mails.id): its full text and headers stay viewable. */
+    inboundMailId: integer('inbound_mail_id'),
+    /** The mail failed DMARC at our trusted server: agents see a warning, and it changed no status. */
+    suspicious: integer('suspicious', { mode: 'boolean' }).notNull().default(false),
   },
   (table) => [
     index('ticket_messages_ticket_idx').on(table.ticketId, table.createdAt, table.id),
@@ -123,6 +140,8 @@ export const outbox = sqliteTable(
     ticketId: integer('ticket_id').references(() => tickets.id),
     /** The conversation message this mail announces, so a failed delivery shows beside it. */
     ticketMessageId: integer('ticket_message_id').references(() => ticketMessages.id),
+    /** The files (attachments.id) the mail carries; chosen when it was queued, read from DATA_DIR when it is sent. */
+    attachmentIds: text('attachment_ids', { mode: 'json' }).$type<number[]>(),
     status: text('status', { enum: outboxStatuses }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at').notNull(),
@@ -135,6 +154,8 @@ export const outbox = sqliteTable(
     index('outbox_due_idx').on(table.status, table.nextAttemptAt),
     index('outbox_ticket_idx').on(table.ticketId, table.id),
     index('outbox_recipient_idx').on(table.toAddress, table.kind, table.createdAt),
+    // Answers and bounces name the Message-ID of the mail they refer to.
+    index('outbox_message_id_idx').on(table.messageId),
   ],
 );
 
@@ -179,9 +200,208 @@ export const settings = sqliteTable('settings', {
   value: text('value', { mode: 'json' }).notNull(),
 });
 
+export const inboundSources = ['imap', 'smtp', 'pipe'] as const;
+export type InboundSource = (typeof inboundSources)[number];
+/** received: stored, not yet applied; processed: applied (or deliberately ignored, see outcome); quarantined: waits for an agent. */
+export const inboundStatuses = ['received', 'processed', 'quarantined', 'discarded', 'failed'] as const;
+export type InboundStatus = (typeof inboundStatuses)[number];
+
+/** Every mail that came in, stored raw under DATA_DIR/inbound before anything is done with it. */
+export const inboundMails = sqliteTable(
+  'inbound_mails',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    source: text('source', { enum: inboundSources }).notNull(),
+    messageId: text('message_id'),
+    sha256: text('sha256').notNull(),
+    storageKey: text('storage_key').notNull(),
+    size: integer('size').notNull(),
+    fromAddress: text('from_address'),
+    subject: text('subject'),
+    receivedAt: timestamp('received_at').notNull(),
+    status: text('status', { enum: inboundStatuses }).notNull().default('received'),
+    /** What processing did with it (new_request, reply, follow_up, auto_reply, bounce, loop …), for the inbound view. */
+    outcome: text('outcome'),
+    ticketId: integer('ticket_id').references(() => tickets.id),
+    suspicious: integer('suspicious', { mode: 'boolean' }).notNull().default(false),
+    attempts: integer('attempts').notNull().default(0),
+    leaseUntil: timestamp('lease_until'),
+    lastError: text('last_error'),
+    processedAt: timestamp('processed_at'),
+  },
+  (table) => [
+    // The same mail twice (a retry of the relay, IMAP and relay both) is stored once.
+    uniqueIndex('inbound_mails_sha256_idx').on(table.sha256),
+    uniqueIndex('inbound_mails_message_id_idx').on(table.messageId),
+    index('inbound_mails_status_idx').on(table.status, table.receivedAt, table.id),
+    index('inbound_mails_sender_idx').on(table.fromAddress, table.receivedAt),
+  ],
+);
+
+/** Where the IMAP poller stands in each mailbox folder: a changed UIDVALIDITY means its UIDs start over. */
+export const imapFolders = sqliteTable('imap_folders', {
+  mailbox: text('mailbox').primaryKey(),
+  uidValidity: text('uid_validity').notNull(),
+  lastUid: integer('last_uid').notNull(),
+  updatedAt: timestamp('updated_at').notNull(),
+});
+
+/** Files of messages, stored under DATA_DIR/attachments/<storage_key>; inbound mail stores its files here too. */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Null while staged: uploaded with a form that has not gone through yet (kept across a form error, swept after a day). */
+    messageId: integer('message_id').references(() => ticketMessages.id),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    storageKey: text('storage_key').notNull().unique(),
+    uploadedById: integer('uploaded_by_id').references(() => users.id),
+    /** SHA-256 of the token with which the form claims a staged file; only the uploader's page ever held the token. */
+    stagingTokenHash: text('staging_token_hash').unique(),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (table) => [
+    index('attachments_message_idx').on(table.messageId),
+    index('attachments_staged_idx').on(table.createdAt).where(sql`${table.messageId} is null`),
+  ],
+);
+
+export const satisfactionRatingValues = ['good', 'bad'] as const;
+export type SatisfactionRatingValue = (typeof satisfactionRatingValues)[number];
+
+/** The customer's rating of a solved request: one per request, changeable until it closes. */
+export const satisfactionRatings = sqliteTable(
+  'satisfaction_ratings',
+  {
+    ticketId: integer('ticket_id').primaryKey().references(() => tickets.id),
+    rating: text('rating', { enum: satisfactionRatingValues }).notNull(),
+    comment: text('comment'),
+    /** Whom the request was assigned to when it was rated: the agent the rating speaks about. */
+    agentId: integer('agent_id').references(() => users.id),
+    ratedAt: timestamp('rated_at').notNull(),
+    changedAt: timestamp('changed_at').notNull(),
+  },
+  (table) => [index('satisfaction_ratings_rated_idx').on(table.ratedAt)],
+);
+
+/** One row per scheduled job: whoever holds an unexpired lease runs it, so two server processes never both do. */
+export const jobLeases = sqliteTable('job_leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder'),
+  leaseUntil: timestamp('lease_until').notNull(),
+  lastRunAt: timestamp('last_run_at'),
+});
+
+export type InboundMail = typeof inboundMails.$inferSelect;
+export type Attachment = typeof attachments.$inferSelect;
+export type SatisfactionRating = typeof satisfactionRatings.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Ticket = typeof tickets.$inferSelect;
 export type TicketMessage = typeof ticketMessages.$inferSelect;
 export type TicketEvent = typeof ticketEvents.$inferSelect;
 export type OutboxMail = typeof outbox.$inferSelect;
 export type CannedReply = typeof cannedReplies.$inferSelect;
+
+// Wissensdatenbank: categories hold sections, sections hold articles; votes and comments belong to an article.
+export const kbCategories = sqliteTable(
+  'kb_categories',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    position: integer('position').notNull().default(0),
+    createdAt: timestamp('created_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
+  },
+  (table) => [index('kb_categories_position_idx').on(table.position, table.id)],
+);
+
+export const kbSections = sqliteTable(
+  'kb_sections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    categoryId: integer('category_id').notNull().references(() => kbCategories.id),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    position: integer('position').notNull().default(0),
+    createdAt: timestamp('created_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
+  },
+  (table) => [index('kb_sections_category_idx').on(table.categoryId, table.position, table.id)],
+);
+
+export const kbArticleStatuses = ['draft', 'published'] as const;
+export type KbArticleStatus = (typeof kbArticleStatuses)[number];
+
+export const kbArticles = sqliteTable(
+  'kb_articles',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sectionId: integer('section_id').notNull().references(() => kbSections.id),
+    title: text('title').notNull(),
+    /** What the author wrote, in Markdown. */
+    body: text('body').notNull(),
+    /** The Markdown rendered and sanitized when it was saved: pages output exactly this. */
+    bodyHtml: text('body_html').notNull(),
+    /** The text without markup: search snippets are cut from it, and (folded) it is what kb_search indexes. */
+    bodyText: text('body_text').notNull(),
+    status: text('status', { enum: kbArticleStatuses }).notNull().default('draft'),
+    authorId: integer('author_id').references(() => users.id),
+    updatedById: integer('updated_by_id').references(() => users.id),
+    createdAt: timestamp('created_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
+    publishedAt: timestamp('published_at'),
+  },
+  (table) => [
+    index('kb_articles_section_idx').on(table.sectionId, table.status, table.title, table.id),
+    index('kb_articles_updated_idx').on(table.updatedAt, table.id),
+    index('kb_articles_status_updated_idx').on(table.status, table.updatedAt, table.id),
+  ],
+);
+
+/** "War dieser Artikel hilfreich?": one vote per person and article, which they may change. */
+export const kbVotes = sqliteTable(
+  'kb_votes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    articleId: integer('article_id').notNull().references(() => kbArticles.id, { onDelete: 'cascade' }),
+    /** "user:<id>" for someone logged in, "anon:<random id>" from a signed cookie for a visitor (no session row). */
+    voterKey: text('voter_key').notNull(),
+    helpful: integer('helpful', { mode: 'boolean' }).notNull(),
+    createdAt: timestamp('created_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('kb_votes_article_voter_idx').on(table.articleId, table.voterKey),
+    index('kb_votes_article_helpful_idx').on(table.articleId, table.helpful),
+  ],
+);
+
+/** Plain-text comments under an article; an agent's answer points to the comment it answers. */
+export const kbComments = sqliteTable(
+  'kb_comments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    articleId: integer('article_id').notNull().references(() => kbArticles.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id').notNull().references(() => users.id),
+    replyToId: integer('reply_to_id').references((): AnySQLiteColumn => kbComments.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    hiddenAt: timestamp('hidden_at'),
+    hiddenById: integer('hidden_by_id').references(() => users.id),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (table) => [
+    index('kb_comments_article_idx').on(table.articleId, table.createdAt, table.id),
+    index('kb_comments_created_idx').on(table.createdAt, table.id),
+    index('kb_comments_author_idx').on(table.authorId, table.createdAt),
+    index('kb_comments_reply_to_idx').on(table.replyToId),
+  ],
+);
+
+export type KbCategory = typeof kbCategories.$inferSelect;
+export type KbSection = typeof kbSections.$inferSelect;
+export type KbArticle = typeof kbArticles.$inferSelect;
+export type KbComment = typeof kbComments.$inferSelect;

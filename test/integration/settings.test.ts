@@ -29,6 +29,11 @@ const changed: Record<keyof Settings, string> = {
   mailHistoryLimit: '5',
   notifyAgents: '',
   plusAddressing: '1',
+  imapFolder: 'Support',
+  imapProcessedFolder: 'Support/Verarbeitet',
+  trustedAuthservId: 'mx.modellbahn-mueller.example',
+  inboundQuarantineThreshold: '30',
+  inboundMaxMegabytes: '20',
 };
 
 /** The form as a browser sends it: an unticked checkbox is not sent at all. */
@@ -105,6 +110,7 @@ describe('the settings form', () => {
     expect(response.headers.location).toBe('/agent/settings?hinweis=gespeichert');
     expect(t.services.settings.current()).toEqual({
       ...changed, closeAfterDays: 7, mailHistoryLimit: 5, notifyAgents: false, plusAddressing: true,
+      inboundQuarantineThreshold: 30, inboundMaxMegabytes: 20,
     });
 
     const saved = await client.get('/agent/settings?hinweis=gespeichert');
@@ -199,4 +205,11 @@ describe('mail delivery warning', () => {
       await production.close();
     }
   });
+});
+
+test('changing one setting leaves every other stored setting as it was', async () => {
+  const { services } = t;
+  services.settings.update({ supportPhone: '+49 40 555-0' });
+  services.settings.update({ portalName: 'Hilfe-Ecke' });
+  expect(services.settings.current()).toMatchObject({ supportPhone: '+49 40 555-0', portalName: 'Hilfe-Ecke' });
 });

@@ -34,6 +34,19 @@ export function createMessageIds(signer: Signer, domain: string) {
       return `${local}+t${ticketId}.${signer.sign('reply-address', String(ticketId)).slice(0, 12)}@${host}`;
     },
 
+    /** "[Ref:t123.<hmac>]" in the footer of a request's mails: found in the quoted text of an answer whose headers were lost. */
+    bodyToken(ticketId: number): string {
+      return `[Ref:t${ticketId}.${signer.sign('reply-address', String(ticketId)).slice(0, 12)}]`;
+    },
+
+    /** The request of the first validly signed reference in a text, or undefined. */
+    ticketOfBodyToken(text: string): number | undefined {
+      for (const match of text.slice(0, 2_000_000).matchAll(/\[Ref:t(\d{1,12})\.([\w-]{12})\]/g)) {
+        if (signer.sign('reply-address', match[1]!).slice(0, 12) === match[2]) return Number(match[1]);
+      }
+      return undefined;
+    },
+
     ticketOfPlusAddress(address: string): number | undefined {
       const match = /^[^+@]+\+t(\d{1,12})\.([\w-]{12})@/i.exec(address.trim());
       if (!match) return undefined;

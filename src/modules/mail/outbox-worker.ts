@@ -27,8 +27,12 @@ export function isPermanentFailure(error: unknown): boolean {
 
 export type OutboxWorker = ReturnType<typeof createOutboxWorker>;
 
+/** Where the files of a mail are: name, type and path on disk, looked up when the mail is sent. */
+export type MailAttachmentSource = (ids: number[]) => Array<{ filename: string; contentType: string; path: string }>;
+
 export function createOutboxWorker(deps: {
   db: Db; clock: Clock; outbox: Outbox; transport: MailTransport; from: string; logger: FastifyBaseLogger;
+  attachmentFiles?: MailAttachmentSource;
 }) {
   const { db, clock, transport, logger } = deps;
   const inFlight = new Set<number>();
@@ -42,6 +46,7 @@ export function createOutboxWorker(deps: {
     inFlight.add(mail.id);
     try {
       const { 'Reply-To': replyTo, 'In-Reply-To': inReplyTo, References: references, ...headers } = mail.headers;
+      const files = mail.attachmentIds && deps.attachmentFiles ? deps.attachmentFiles(mail.attachmentIds) : [];
       await transport.send({
         from: deps.from,
         to: { address: mail.toAddress, name: mail.toName ?? '' },
@@ -53,6 +58,7 @@ export function createOutboxWorker(deps: {
         inReplyTo,
         references,
         headers,
+        attachments: files.map((file) => ({ filename: file.filename, contentType: file.contentType, path: file.path })),
       });
       markMailSent(db, mail.id, clock.now(), { forgetBody: mailsWithSecrets.has(mail.kind) });
     } catch (error) {

@@ -14,6 +14,8 @@ export type OutgoingMail = {
   /** The conversation message the mail carries, so a failed delivery can be shown beside it. */
   ticketMessageId?: number;
   headers?: Record<string, string>;
+  /** Files (attachments.id) the mail carries; the worker reads them from disk when it sends. */
+  attachmentIds?: number[];
 };
 
 export type Outbox = ReturnType<typeof createOutbox>;
@@ -43,7 +45,9 @@ export function createOutbox(deps: {
   return {
     /** Call inside the use case's transaction: the mail exists exactly when the data does. */
     enqueue(tx: DbOrTx, mail: OutgoingMail): string {
-      const rendered = renderMail({ ...mail.content, subject: headerSafe(mail.content.subject) }, deps.footer());
+      // A request's mails carry its signed reference in the footer: answers find their request even when a client drops the headers.
+      const footer = mail.ticketId === undefined ? deps.footer() : `${deps.footer()}\n${messageIds.bodyToken(mail.ticketId)}`;
+      const rendered = renderMail({ ...mail.content, subject: headerSafe(mail.content.subject) }, footer);
       const now = clock.now();
       const messageId = messageIds.create(mail.ticketId);
       insertOutboxMail(tx, {
@@ -57,6 +61,7 @@ export function createOutbox(deps: {
         messageId,
         ticketId: mail.ticketId ?? null,
         ticketMessageId: mail.ticketMessageId ?? null,
+        attachmentIds: mail.attachmentIds && mail.attachmentIds.length > 0 ? mail.attachmentIds : null,
         status: 'pending',
         nextAttemptAt: now,
         createdAt: now,

@@ -36,6 +36,20 @@ export const settingFields: Record<SettingKey, SettingField> = {
     label: 'Plus-Adressen als Antwortadresse verwenden (support+…@)', group: 'requests', kind: 'checkbox',
     hint: 'Nur einschalten, wenn Ihr Postfach E-Mails an solche Adressen in das Support-Postfach zustellt.',
   },
+  imapFolder: { label: 'IMAP-Ordner für eingehende E-Mails', group: 'requests', kind: 'text', maxlength: 200, hint: 'Nur mit IMAP_URL. Meist „INBOX“.' },
+  imapProcessedFolder: {
+    label: 'IMAP-Ordner für übernommene E-Mails', group: 'requests', kind: 'text', maxlength: 200,
+    hint: 'Leer lassen: übernommene E-Mails bleiben im Ordner und werden als gelesen markiert.',
+  },
+  trustedAuthservId: {
+    label: 'Vertrauenswürdiger Mailserver (authserv-id)', group: 'requests', kind: 'text', maxlength: 200,
+    hint: 'Der Name, mit dem Ihr eigener Mailserver „Authentication-Results“ schreibt. Nur sein DMARC-Ergebnis zählt; leer: keines.',
+  },
+  inboundQuarantineThreshold: {
+    label: 'Quarantäne ab so vielen E-Mails pro Stunde und Absender', group: 'requests', kind: 'number', min: 1, max: 1000,
+    hint: 'Weitere E-Mails desselben Absenders warten im E-Mail-Eingang auf ein Teammitglied.',
+  },
+  inboundMaxMegabytes: { label: 'Größte angenommene E-Mail (MB)', group: 'requests', kind: 'number', min: 1, max: 100 },
 };
 
 export const settingGroups = { portal: 'Portal und Shop', contact: 'Erreichbarkeit', requests: 'Anfragen und E-Mails' } as const;

@@ -1,31 +1,48 @@
 // Reads and changes the admin settings; a stored value that no longer validates falls back to its default.
 import type { Db } from '../../db/client.js';
-import { readAllSettings, writeSetting } from './settings-repository.js';
+import { prepareDataVersion, readAllSettings, writeSetting } from './settings-repository.js';
 import { defaultSettings, type Settings, settingsSchema } from './settings-schema.js';
 
 export type SettingsService = ReturnType<typeof createSettingsService>;
 
 export function createSettingsService({ db }: { db: Db }) {
+  // Every page shows settings, and reading and validating them cost about 5% of a page, so they are kept until they
+  // change: update() drops them, and so does any commit by another connection to the SQLite file (the CLI, a second
+  // process), which SQLite's data_version reports. A database shared over the network (PostgreSQL with several
+  // instances) would need a change notification or a short lifetime instead.
+  const dataVersion = prepareDataVersion(db);
+  let cached: { settings: Settings; dataVersion: number } | undefined;
+
+  function load(): Settings {
+    const stored: Record<string, unknown> = {};
+    for (const row of readAllSettings(db)) stored[row.key] = row.value;
+    const result: Record<string, unknown> = { ...defaultSettings };
+    for (const [key, field] of Object.entries(settingsSchema.shape)) {
+      if (!(key in stored)) continue;
+      const parsed = field.safeParse(stored[key]);
+      if (parsed.success) result[key] = parsed.data;
+    }
+    // Frozen, since every caller shares this one object until the next change.
+    return Object.freeze(result) as Settings;
+  }
+
   return {
     current(): Settings {
-      const stored: Record<string, unknown> = {};
-      for (const row of readAllSettings(db)) stored[row.key] = row.value;
-      const result: Record<string, unknown> = { ...defaultSettings };
-      for (const [key, field] of Object.entries(settingsSchema.shape)) {
-        if (!(key in stored)) continue;
-        const parsed = field.safeParse(stored[key]);
-        if (parsed.success) result[key] = parsed.data;
-      }
-      return result as Settings;
+      const version = dataVersion();
+      if (cached?.dataVersion !== version) cached = { settings: load(), dataVersion: version };
+      return cached.settings;
     },
 
     update(changes: Partial<Settings>): void {
       const valid = settingsSchema.partial().parse(changes);
       db.transaction((tx) => {
-        for (const [key, value] of Object.entries(valid)) {
+        // Only the keys given: zod fills the defaults of the others in, and those must not overwrite stored values.
+        for (const key of Object.keys(changes)) {
+          const value = valid[key as keyof Settings];
           if (value !== undefined) writeSetting(tx, key, value);
         }
       });
+      cached = undefined;
     },
   };
 }
