@@ -26,6 +26,8 @@ const publicGetRoutes = new Set([
   '/', '/healthz', '/static/*',
   '/login', '/login/help', '/password/forgot', '/access/help', '/password/reset/:token',
   '/requests/new', '/requests/received/:receipt',
+  // The rating page behind the solved mail's links: no login, the link's HMAC names its one request.
+  '/ratings/:token',
 ]);
 
 type Route = { method: string; url: string };

@@ -34,11 +34,20 @@ const changed: Record<keyof Settings, string> = {
   trustedAuthservId: 'mx.modellbahn-mueller.example',
   inboundQuarantineThreshold: '30',
   inboundMaxMegabytes: '20',
+  holidayRegion: 'BY',
+  firstResponseHours: '3',
+  nextResponseHours: '9',
+  surveyMail: '1',
+  reminderMail: '',
+  attachmentMaxFiles: '4',
+  attachmentMaxMegabytes: '8',
 };
+
+const checkboxes = new Set(['notifyAgents', 'plusAddressing', 'surveyMail', 'reminderMail']);
 
 /** The form as a browser sends it: an unticked checkbox is not sent at all. */
 function formFields(values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter(([key, value]) => !(key === 'notifyAgents' || key === 'plusAddressing') || value !== ''));
+  return Object.fromEntries(Object.entries(values).filter(([key, value]) => !checkboxes.has(key) || value !== ''));
 }
 
 function resetSettings() {
@@ -111,6 +120,7 @@ describe('the settings form', () => {
     expect(t.services.settings.current()).toEqual({
       ...changed, closeAfterDays: 7, mailHistoryLimit: 5, notifyAgents: false, plusAddressing: true,
       inboundQuarantineThreshold: 30, inboundMaxMegabytes: 20,
+      firstResponseHours: 3, nextResponseHours: 9, surveyMail: true, reminderMail: false, attachmentMaxFiles: 4, attachmentMaxMegabytes: 8,
     });
 
     const saved = await client.get('/agent/settings?hinweis=gespeichert');

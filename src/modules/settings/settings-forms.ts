@@ -23,6 +23,16 @@ export const settingFields: Record<SettingKey, SettingField> = {
   supportPhone: { label: 'Telefonnummer', group: 'contact', kind: 'tel', maxlength: 40, hint: 'Steht auf der Startseite und unten auf jeder Seite.' },
   answerHours: { label: 'Antwortzeiten', group: 'contact', kind: 'text', maxlength: 120, hint: 'Wann Anfragen beantwortet werden, z. B. „Mo–Fr 09:00–18:00“.' },
   phoneHours: { label: 'Telefonzeiten', group: 'contact', kind: 'text', maxlength: 120, hint: 'Wann das Telefon besetzt ist, z. B. „Mo–Do 09:00–18:00, Fr 09:00–17:00“.' },
+  // Lifecycle settings (attachments, due times, automations). holidayRegion would read better as a select of the 16 Länder.
+  holidayRegion: {
+    label: 'Bundesland für die Feiertage', group: 'contact', kind: 'text', maxlength: 2,
+    hint: 'Kürzel: BW, BY, BE, BB, HB, HH, HE, MV, NI, NW, RP, SL, SN, ST, SH oder TH. An gesetzlichen Feiertagen zählt keine Antwortzeit.',
+  },
+  firstResponseHours: {
+    label: 'Erste Antwort innerhalb von (Arbeitsstunden)', group: 'contact', kind: 'number', min: 1, max: 200,
+    hint: 'Gezählt in den Antwortzeiten. Die Bestätigung nennt daraus, bis wann wir in der Regel antworten.',
+  },
+  nextResponseHours: { label: 'Weitere Antworten innerhalb von (Arbeitsstunden)', group: 'contact', kind: 'number', min: 1, max: 200 },
   closeAfterDays: {
     label: 'Tage bis zum Schließen gelöster Anfragen', group: 'requests', kind: 'number', min: 1, max: 365,
     hint: 'Danach wird aus einer Antwort der Kundin oder des Kunden eine Folgeanfrage. Vom Kunden gelöste Anfragen bleiben gelöst, bis die Teamleitung sie geprüft hat.',
@@ -32,6 +42,10 @@ export const settingFields: Record<SettingKey, SettingField> = {
     hint: 'So viele frühere Nachrichten wiederholt jede Antwort-E-Mail. Manche E-Mail-Programme kürzen sehr lange E-Mails.',
   },
   notifyAgents: { label: 'Teammitglieder per E-Mail über neue Anfragen und Kundenantworten benachrichtigen', group: 'requests', kind: 'checkbox' },
+  surveyMail: { label: 'Einen Tag nach dem Lösen zusätzlich um eine Bewertung bitten', group: 'requests', kind: 'checkbox', hint: 'Die E-Mail zur gelösten Anfrage enthält die Bewertungslinks ohnehin.' },
+  reminderMail: { label: 'Kundinnen und Kunden einmal erinnern, wenn eine Rückfrage 3 Tage unbeantwortet ist', group: 'requests', kind: 'checkbox' },
+  attachmentMaxFiles: { label: 'Anhänge pro Nachricht (höchstens)', group: 'requests', kind: 'number', min: 1, max: 20 },
+  attachmentMaxMegabytes: { label: 'Größe je Anhang in MB (höchstens)', group: 'requests', kind: 'number', min: 1, max: 25 },
   plusAddressing: {
     label: 'Plus-Adressen als Antwortadresse verwenden (support+…@)', group: 'requests', kind: 'checkbox',
     hint: 'Nur einschalten, wenn Ihr Postfach E-Mails an solche Adressen in das Support-Postfach zustellt.',

@@ -10,8 +10,11 @@ export function writeSetting(db: DbOrTx, key: string, value: unknown): void {
   db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
 }
 
-/** SQLite's count of commits by other connections to the file (the CLI, a second process); our own writes leave it alone. */
-export function prepareDataVersion(db: Db): () => number {
-  const statement = db.$client.prepare('PRAGMA data_version').pluck();
-  return () => statement.get() as number;
+/**
+ * Changes whenever the database may have changed: rows written on this connection (total_changes) or a commit by another
+ * connection to the file, such as the CLI or a second process (data_version). Reading it costs about a microsecond.
+ */
+export function prepareChangeCounter(db: Db): () => string {
+  const statement = db.$client.prepare("select total_changes() || ':' || (select data_version from pragma_data_version)").pluck();
+  return () => statement.get() as string;
 }

@@ -1,17 +1,17 @@
 // Reads and changes the admin settings; a stored value that no longer validates falls back to its default.
 import type { Db } from '../../db/client.js';
-import { prepareDataVersion, readAllSettings, writeSetting } from './settings-repository.js';
+import { prepareChangeCounter, readAllSettings, writeSetting } from './settings-repository.js';
 import { defaultSettings, type Settings, settingsSchema } from './settings-schema.js';
 
 export type SettingsService = ReturnType<typeof createSettingsService>;
 
 export function createSettingsService({ db }: { db: Db }) {
-  // Every page shows settings, and reading and validating them cost about 5% of a page, so they are kept until they
-  // change: update() drops them, and so does any commit by another connection to the SQLite file (the CLI, a second
-  // process), which SQLite's data_version reports. A database shared over the network (PostgreSQL with several
-  // instances) would need a change notification or a short lifetime instead.
-  const dataVersion = prepareDataVersion(db);
-  let cached: { settings: Settings; dataVersion: number } | undefined;
+  // Every page shows settings, and reading and validating them cost about 5% of a page, so they are kept until the
+  // database changes: any write on this connection or any commit by another one to the SQLite file (the CLI, a second
+  // process) drops them, so even a write that bypasses update() is seen. Page views write nothing, so they hit the
+  // cache. A database shared over the network (PostgreSQL with several instances) would need a change notification.
+  const changeCounter = prepareChangeCounter(db);
+  let cached: { settings: Settings; version: string } | undefined;
 
   function load(): Settings {
     const stored: Record<string, unknown> = {};
@@ -28,8 +28,8 @@ export function createSettingsService({ db }: { db: Db }) {
 
   return {
     current(): Settings {
-      const version = dataVersion();
-      if (cached?.dataVersion !== version) cached = { settings: load(), dataVersion: version };
+      const version = changeCounter();
+      if (cached?.version !== version) cached = { settings: load(), version };
       return cached.settings;
     },
 

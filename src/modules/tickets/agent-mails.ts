@@ -17,12 +17,18 @@ const leadIns: Record<string, string> = {
 /** Newest message first, then the earlier public conversation newest first, as mail readers expect. */
 export function agentAnswerMail(input: {
   ticketId: number; subject: string; status: string; answer: ThreadMessage; earlier: ThreadMessage[]; link: string; settings: Settings;
+  /** Lines about the answer's files (attached, or too large and left in the portal). */
+  files?: MailBlock[];
+  /** The rating question with its links, when the answer solves the request. */
+  rating?: MailBlock[];
 }): MailContent {
   const blocks: MailBlock[] = [
     { kind: 'paragraph', text: replyAboveMarker },
     { kind: 'paragraph', text: `Guten Tag,\n\n${leadIns[input.status] ?? leadIns.open}` },
     { kind: 'message', heading: `${input.answer.author}, ${formatDateTime(input.answer.createdAt)}`, text: input.answer.body },
+    ...(input.files ?? []),
     { kind: 'link', label: `Anfrage #${input.ticketId} im ${input.settings.portalName} ansehen`, url: input.link },
+    ...(input.rating ?? []),
   ];
   const shown = capHistory(input.earlier, input.settings.mailHistoryLimit);
   if (shown.length > 0) {

@@ -1,17 +1,24 @@
 // The agent area's request pages: views, one request, answering and working it, review, search. Staff only.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ticketPriorities, type User } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
 import { fieldErrors, keptInput } from '../../lib/forms.js';
 import { leadRoles, requireRole, staffRoles } from '../../plugins/auth.js';
 import type { CannedRepliesService } from '../canned/canned-service.js';
+import { type AttachmentsService, type StagedFile, uploadFieldModel } from '../attachments/attachments-service.js';
+import { receiveUploadForm, refusedMessage } from '../attachments/upload-form.js';
 import { agentReplyForm, assignForm, customerRequestForm, priorityForm, priorityLabels, reviewForm, spamForm, statusAfterReplyLabels } from './agent-forms.js';
 import { agentRequestModel, agentViewRows } from './agent-page-models.js';
 import { type AgentTicketsService, TicketClosedError } from './agent-tickets-service.js';
 import { agentNavHook } from './agent-nav.js';
 import { isAgentViewKey, canSeeView } from './agent-views.js';
-import type { ViewCursor } from './agent-repository.js';
+import type { DueCursor, ViewCursor } from './agent-repository.js';
 
-export type AgentRoutesOptions = { agentTickets: AgentTicketsService; canned: CannedRepliesService };
+/** The clock only tells which due times have passed ("überfällig"). */
+export type AgentRoutesOptions = { agentTickets: AgentTicketsService; canned: CannedRepliesService; attachments: AttachmentsService; clock: Clock };
+
+/** Views that hold requests someone works on: they can be sorted by the answer due first. */
+const dueSortableViews = new Set<string>(['nicht-zugewiesen', 'meine', 'alle-offenen', 'wartet', 'wartestellung']);
 
 const notices: Record<string, string> = {
   gesendet: 'Ihre Antwort wurde gespeichert.',
@@ -24,23 +31,34 @@ const notices: Record<string, string> = {
   angelegt: 'Die Anfrage wurde angelegt.',
 };
 
-export default async function agentRoutes(app: FastifyInstance, { agentTickets, canned }: AgentRoutesOptions) {
+export default async function agentRoutes(app: FastifyInstance, { agentTickets, canned, attachments, clock }: AgentRoutesOptions) {
   app.addHook('onRequest', requireRole(...staffRoles));
   app.addHook('preHandler', agentNavHook(agentTickets));
 
   app.get('/', async (_request, reply) => reply.redirect('/agent/views/nicht-zugewiesen', 303));
 
-  app.get<{ Params: { view: string }; Querystring: { after?: string } }>('/views/:view', async (request, reply) => {
+  app.get<{ Params: { view: string }; Querystring: { after?: string; sortierung?: string } }>('/views/:view', async (request, reply) => {
     const key = request.params.view;
     if (!isAgentViewKey(key) || !canSeeView(request.user!.role, key)) return reply.callNotFound();
+    const view = agentTickets.views(request.user!).find((candidate) => candidate.key === key)!;
+    const dueSortable = dueSortableViews.has(key);
+    if (dueSortable && request.query.sortierung === 'faellig') {
+      const cursor = parseDueCursor(request.query.after);
+      const page = agentTickets.listViewByDue(request.user!, key, cursor);
+      return reply.view('agent/view', {
+        title: view.label, viewKey: key, rows: agentViewRows(page.rows, clock.now()), isFirstPage: cursor === undefined, dueSortable, sortByDue: true,
+        nextHref: page.next ? `/agent/views/${key}?sortierung=faellig&after=${page.next.dueOrder}_${page.next.id}` : undefined,
+      });
+    }
     const cursor = parseViewCursor(request.query.after);
     const page = agentTickets.listView(request.user!, key, cursor);
-    const view = agentTickets.views(request.user!).find((candidate) => candidate.key === key)!;
     return reply.view('agent/view', {
       title: view.label,
       viewKey: key,
-      rows: agentViewRows(page.rows),
+      rows: agentViewRows(page.rows, clock.now()),
       isFirstPage: cursor === undefined,
+      dueSortable,
+      sortByDue: false,
       nextHref: page.next ? `/agent/views/${key}?after=${formatViewCursor(page.next)}` : undefined,
     });
   });
@@ -62,30 +80,38 @@ export default async function agentRoutes(app: FastifyInstance, { agentTickets, 
     return renderRequest(reply, request.user!, ticketId, { notice: notices[request.query.hinweis ?? ''] });
   });
 
-  app.post<{ Params: { id: string } }>('/requests/:id/replies', async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/requests/:id/replies', { config: { acceptsUploads: true } }, async (request, reply) => {
     const ticketId = parseId(request.params.id);
     if (ticketId === undefined || !agentTickets.findForAgent(ticketId)) return reply.callNotFound();
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const upload = await receiveUploadForm(request, attachments, request.user!.id);
+    const body = upload.body;
     const input = keptInput(body);
+    // Files chosen so far stay with the form whatever comes back: a text block inserted, an error, a collision.
+    const kept = upload.files;
     if (typeof body.insertCanned === 'string') {
       const chosen = canned.find(Number(body.cannedReplyId));
       const text = chosen ? [input.body, chosen.body].filter(Boolean).join('\n\n') : input.body ?? '';
-      return renderRequest(reply, request.user!, ticketId, { input: { ...input, body: text } });
+      return renderRequest(reply, request.user!, ticketId, { input: { ...input, body: text }, kept });
     }
     const form = agentReplyForm.safeParse(body);
-    if (!form.success) return renderRequest(reply, request.user!, ticketId, { errors: fieldErrors(form.error), input }, 422);
+    const refused = refusedMessage(upload.refused);
+    if (!form.success || refused) {
+      const errors = { ...(form.success ? {} : fieldErrors(form.error)), ...(refused ? { attachments: refused } : {}) };
+      return renderRequest(reply, request.user!, ticketId, { errors, input, kept }, 422);
+    }
     try {
-      const result = agentTickets.agentReplies(request.user!, ticketId, form.data);
+      const result = agentTickets.agentReplies(request.user!, ticketId, { ...form.data, attachmentTokens: kept.map((file) => file.token) });
       if (result.outcome === 'collision') {
         return renderRequest(reply, request.user!, ticketId, {
           input,
+          kept,
           collision: result.newMessageIds,
           errors: { form: 'Inzwischen ist eine neue Nachricht eingegangen (unten markiert). Bitte lesen Sie sie und senden Sie Ihre Antwort dann erneut.' },
         }, 409);
       }
     } catch (error) {
       if (error instanceof TicketClosedError) {
-        return renderRequest(reply, request.user!, ticketId, { input, errors: { form: 'Diese Anfrage ist geschlossen und nimmt keine Antworten mehr an.' } }, 422);
+        return renderRequest(reply, request.user!, ticketId, { input, kept, errors: { form: 'Diese Anfrage ist geschlossen und nimmt keine Antworten mehr an.' } }, 422);
       }
       throw error;
     }
@@ -147,12 +173,14 @@ export default async function agentRoutes(app: FastifyInstance, { agentTickets, 
 
   function renderRequest(
     reply: FastifyReply, user: User, ticketId: number | undefined,
-    extra: { notice?: string; errors?: Record<string, string>; input?: Record<string, string>; collision?: number[] }, status = 200,
+    extra: { notice?: string; errors?: Record<string, string>; input?: Record<string, string>; collision?: number[]; kept?: StagedFile[] }, status = 200,
   ) {
     const found = ticketId === undefined ? undefined : agentTickets.findForAgent(ticketId);
     if (!found) return reply.callNotFound();
     const model = agentRequestModel(found, user, reply.locals.settings, {
       ...extra,
+      uploads: uploadFieldModel(reply.locals.settings, extra.kept),
+      now: clock.now(),
       latestMessageId: agentTickets.latestMessageId(found.ticket.id),
       cannedReplies: canned.list(),
       priorityOptions: ticketPriorities.map((key) => ({ key, label: priorityLabels[key] })),
@@ -170,6 +198,11 @@ function parseViewCursor(text: string | undefined): ViewCursor | undefined {
   const match = /^(?:([01])_)?(\d{1,15})_(\d{1,12})$/.exec(text ?? '');
   if (!match) return undefined;
   return { flagged: match[1] === undefined ? undefined : match[1] === '1', lastActivityAt: Number(match[2]), id: Number(match[3]) };
+}
+
+function parseDueCursor(text: string | undefined): DueCursor | undefined {
+  const match = /^(\d{1,15})_(\d{1,12})$/.exec(text ?? '');
+  return match ? { dueOrder: Number(match[1]), id: Number(match[2]) } : undefined;
 }
 
 function formatViewCursor(cursor: ViewCursor): string {

@@ -1,14 +1,19 @@
 // Use cases of the agent area: the views, working a request, team-lead review, requests for customers, search.
 import type { Db, DbOrTx } from '../../db/client.js';
-import type { Ticket, TicketChannel, TicketPriority, User } from '../../db/schema.js';
+import type { Attachment, Ticket, TicketChannel, TicketPriority, User } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
+import { attachmentBlocks } from '../attachments/attachment-mails.js';
+import { type AttachmentsService, chooseForMail, claimUploads } from '../attachments/attachments-service.js';
+import type { DueTimes } from '../automation/due-times.js';
+import type { RatingLinks } from '../ratings/rating-links.js';
+import { prepareFindRating } from '../ratings/ratings-repository.js';
 import type { Outbox } from '../mail/outbox.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { findOrCreateCustomer } from '../users/users-repository.js';
 import { agentAnswerMail } from './agent-mails.js';
 import {
-  activeTeam, countView, eventsForAgent, failedMailsOfTicket, findTicketForAgent, findUserIdByEmail, latestMessageId,
-  listView, messagesAfter, messagesForAgent, otherRequestsOf, type ViewCursor,
+  activeTeam, eventsForAgent, failedMailsOfTicket, findTicketForAgent, findUserIdByEmail, followUpsOf, latestMessageId,
+  messagesAfter, messagesForAgent, otherRequestsOf, prepareAgentViewQueries, prepareDueViewQueries, type DueCursor, type ViewCursor,
 } from './agent-repository.js';
 import { agentViews, canSeeView, type AgentViewKey } from './agent-views.js';
 import { authorLabel } from './ticket-views.js';
@@ -27,7 +32,11 @@ const setStatusEvent: Record<StatusAfterReply, TicketStatusEvent> = {
 
 export class TicketClosedError extends Error {}
 
-export type AgentReply = { body: string; visibility: 'public' | 'internal'; status: StatusAfterReply; lastSeenMessageId: number };
+export type AgentReply = {
+  body: string; visibility: 'public' | 'internal'; status: StatusAfterReply; lastSeenMessageId: number;
+  /** Tokens of files staged with the form; the answer or note takes them. */
+  attachmentTokens?: readonly string[];
+};
 export type NewCustomerRequest = {
   email: string; name: string; subject: string; description: string; channel: TicketChannel;
   answer?: string; status?: StatusAfterReply;
@@ -35,8 +44,14 @@ export type NewCustomerRequest = {
 
 export type AgentTicketsService = ReturnType<typeof createAgentTicketsService>;
 
-export function createAgentTicketsService(deps: { db: Db; clock: Clock; outbox: Outbox; settings: SettingsService; publicUrl: string }) {
-  const { db, clock, outbox, settings, publicUrl } = deps;
+export function createAgentTicketsService(deps: {
+  db: Db; clock: Clock; outbox: Outbox; settings: SettingsService; publicUrl: string;
+  dueTimes: DueTimes; attachments: AttachmentsService; ratingLinks: RatingLinks;
+}) {
+  const { db, clock, outbox, settings, publicUrl, dueTimes, attachments, ratingLinks } = deps;
+  const viewQueries = prepareAgentViewQueries(db);
+  const dueViewQueries = prepareDueViewQueries(db);
+  const ratingOf = prepareFindRating(db);
 
   function recordStatus(tx: DbOrTx, ticket: Ticket, event: TicketStatusEvent, actorId: number, at: Date): Partial<Ticket> {
     const to = nextStatus(ticket.status, event);
@@ -51,8 +66,8 @@ export function createAgentTicketsService(deps: { db: Db; clock: Clock; outbox: 
     return ticket;
   }
 
-  /** Queues the answer mail with the whole earlier public conversation. */
-  function mailAnswer(tx: DbOrTx, ticket: Ticket, status: string, messageId: number) {
+  /** Queues the answer mail with the whole earlier public conversation, the answer's files, and the rating links once solved. */
+  function mailAnswer(tx: DbOrTx, ticket: Ticket, status: string, messageId: number, files: Attachment[]) {
     const current = settings.current();
     const found = findTicketForAgent(tx, ticket.id)!;
     const thread = messagesForAgent(tx, ticket.id)
@@ -60,25 +75,36 @@ export function createAgentTicketsService(deps: { db: Db; clock: Clock; outbox: 
       .map((message) => ({ id: message.id, author: authorLabel({ name: message.authorName, role: message.authorRole }, current), createdAt: message.createdAt, body: message.body }));
     const answer = thread.find((message) => message.id === messageId)!;
     const earlier = thread.filter((message) => message.id !== messageId).reverse();
+    const link = `${publicUrl}/requests/${ticket.id}`;
+    const mailed = chooseForMail(files);
     outbox.enqueue(tx, {
       kind: 'agent_answer',
       to: { address: found.requester.email, name: found.requester.name },
       ticketId: ticket.id,
       ticketMessageId: messageId,
       headers: { 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
-      content: agentAnswerMail({ ticketId: ticket.id, subject: ticket.subject, status, answer, earlier, link: `${publicUrl}/requests/${ticket.id}`, settings: current }),
+      content: agentAnswerMail({
+        ticketId: ticket.id, subject: ticket.subject, status, answer, earlier, link, settings: current,
+        files: attachmentBlocks(mailed, link),
+        rating: status === 'solved' ? ratingLinks.mailBlocks(ticket.id) : [],
+      }),
+      attachmentIds: mailed.attached.map((file) => file.id),
     });
   }
 
   function reply(tx: DbOrTx, agent: User, ticket: Ticket, input: Omit<AgentReply, 'lastSeenMessageId'>, now: Date): Partial<Ticket> {
     const message = insertMessage(tx, { ticketId: ticket.id, authorId: agent.id, visibility: input.visibility, body: input.body, channel: 'web', createdAt: now });
+    const files = claimUploads(tx, input.attachmentTokens ?? [], message.id, agent.id, now);
     if (input.visibility === 'internal') return {};
-    const changes: Partial<Ticket> = { lastPublicBy: 'agent', ...recordStatus(tx, ticket, setStatusEvent[input.status], agent.id, now) };
+    // A public answer: nothing is owed until the customer writes again, and a pending request waits on them from now.
+    const changes: Partial<Ticket> = {
+      lastPublicBy: 'agent', lastAgentReplyAt: now, replyDueAt: null, ...recordStatus(tx, ticket, setStatusEvent[input.status], agent.id, now),
+    };
     if (ticket.assigneeId === null) {
       changes.assigneeId = agent.id;
       insertEvent(tx, { ticketId: ticket.id, actorId: agent.id, kind: 'assignee', toValue: agent.name, at: now });
     }
-    mailAnswer(tx, ticket, changes.status ?? ticket.status, message.id);
+    mailAnswer(tx, ticket, changes.status ?? ticket.status, message.id, files);
     return changes;
   }
 
@@ -89,12 +115,12 @@ export function createAgentTicketsService(deps: { db: Db; clock: Clock; outbox: 
 
     viewCounts(user: User): Record<string, number> {
       const counts: Record<string, number> = {};
-      for (const view of agentViews) if (canSeeView(user.role, view.key)) counts[view.key] = countView(db, view.key, user.id);
+      for (const view of agentViews) if (canSeeView(user.role, view.key)) counts[view.key] = viewQueries.count(view.key, user.id);
       return counts;
     },
 
     listView(user: User, key: AgentViewKey, cursor?: ViewCursor) {
-      const rows = listView(db, key, user.id, cursor, agentPageSize + 1);
+      const rows = viewQueries.list(key, user.id, cursor, agentPageSize + 1);
       const page = rows.slice(0, agentPageSize);
       const last = page.at(-1);
       const next = rows.length > agentPageSize && last
@@ -103,11 +129,23 @@ export function createAgentTicketsService(deps: { db: Db; clock: Clock; outbox: 
       return { rows: page, next };
     },
 
+    /** The view with the answer due first; requests that owe nothing come last. */
+    listViewByDue(user: User, key: AgentViewKey, cursor?: DueCursor) {
+      const rows = dueViewQueries.list(key, user.id, cursor, agentPageSize + 1);
+      const page = rows.slice(0, agentPageSize);
+      const last = page.at(-1);
+      const next = rows.length > agentPageSize && last && last.dueOrder !== null ? { dueOrder: last.dueOrder, id: last.id } : undefined;
+      return { rows: page, next };
+    },
+
     findForAgent(id: number) {
       const found = findTicketForAgent(db, id);
       if (!found) return undefined;
       return {
         ...found,
+        attachments: attachments.listForTicket(id, false),
+        rating: ratingOf(id),
+        followUps: followUpsOf(db, id),
         messages: messagesForAgent(db, id),
         events: eventsForAgent(db, id),
         otherRequests: otherRequestsOf(db, found.ticket.requesterId, id),
@@ -188,7 +226,8 @@ export function createAgentTicketsService(deps: { db: Db; clock: Clock; outbox: 
         const now = clock.now();
         insertMessage(tx, { ticketId, authorId: lead.id, visibility: 'internal', body: reason, channel: 'web', createdAt: now });
         insertEvent(tx, { ticketId, actorId: lead.id, kind: 'review', toValue: 'reopened', at: now });
-        const status = ticket.status === 'closed' ? {} : recordStatus(tx, ticket, 'lead_reopens', lead.id, now);
+        // Reopened means someone must work on it again: an answer is owed as after a customer's message.
+        const status = ticket.status === 'closed' ? {} : { ...recordStatus(tx, ticket, 'lead_reopens', lead.id, now), replyDueAt: dueTimes.nextResponseDue(now) };
         updateTicket(tx, ticketId, { reviewedAt: now, reviewedById: lead.id, lastActivityAt: now, ...status });
       }, { behavior: 'immediate' });
     },
@@ -198,9 +237,10 @@ export function createAgentTicketsService(deps: { db: Db; clock: Clock; outbox: 
       return db.transaction((tx) => {
         const now = clock.now();
         const customer = findOrCreateCustomer(tx, input.email, input.name, now);
+        const firstResponseDueAt = dueTimes.firstResponseDue(now);
         const ticket = insertTicket(tx, {
           requesterId: customer.id, subject: input.subject, status: 'new', channel: input.channel,
-          createdAt: now, lastActivityAt: now, lastPublicBy: 'customer',
+          createdAt: now, lastActivityAt: now, lastPublicBy: 'customer', firstResponseDueAt, replyDueAt: firstResponseDueAt,
         });
         insertMessage(tx, { ticketId: ticket.id, authorId: customer.id, visibility: 'public', body: input.description, channel: input.channel, createdAt: now });
         insertEvent(tx, { ticketId: ticket.id, actorId: agent.id, kind: 'created', toValue: 'new', at: now });
@@ -213,7 +253,10 @@ export function createAgentTicketsService(deps: { db: Db; clock: Clock; outbox: 
             to: { address: customer.email, name: customer.name },
             ticketId: ticket.id,
             headers: { 'Auto-Submitted': 'auto-generated' },
-            content: acknowledgementMail(ticket.id, { request: `${publicUrl}/requests/${ticket.id}`, setPassword: customer.passwordHash ? undefined : `${publicUrl}/password/forgot` }, settings.current()),
+            content: acknowledgementMail(
+              ticket.id, { request: `${publicUrl}/requests/${ticket.id}`, setPassword: customer.passwordHash ? undefined : `${publicUrl}/password/forgot` },
+              settings.current(), dueTimes.promise(firstResponseDueAt, now, { withDate: true }),
+            ),
           });
         }
         if (Object.keys(changes).length > 0) updateTicket(tx, ticket.id, changes);

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { User } from '../../db/schema.js';
 import { fieldErrors, keptInput } from '../../lib/forms.js';
 import { requireLogin } from '../../plugins/auth.js';
+import { type AttachmentsService, uploadFieldModel } from '../attachments/attachments-service.js';
+import { receiveUploadForm, refusedMessage } from '../attachments/upload-form.js';
 import { looksLikeQuestion } from './question-detector.js';
 import { customerStatusFilterOf, customerStatusFilters, customerStatusLabel } from './ticket-labels.js';
 import { showModel } from './ticket-views.js';
@@ -15,7 +17,7 @@ const notices: Record<string, string> = {
   geschlossen: 'Diese Anfrage ist abgeschlossen und nimmt keine Antworten mehr an. Bitte erstellen Sie eine Folgeanfrage.',
 };
 
-export default async function customerRoutes(app: FastifyInstance, { tickets }: { tickets: TicketsService }) {
+export default async function customerRoutes(app: FastifyInstance, { tickets, attachments }: { tickets: TicketsService; attachments: AttachmentsService }) {
   app.addHook('onRequest', requireLogin);
 
   app.get('/requests', async (request, reply) => {
@@ -39,22 +41,33 @@ export default async function customerRoutes(app: FastifyInstance, { tickets }: 
     const found = findOwn(request.params.id, request.user!);
     if (!found) return reply.callNotFound();
     const notice = notices[request.query.hinweis ?? ''];
-    return reply.view('requests/show', showModel(found, reply.locals.settings, { notice }));
+    return reply.view('requests/show', showModel(found, reply.locals.settings, { notice, uploads: uploadFieldModel(reply.locals.settings) }));
   });
 
-  app.post<{ Params: { id: string } }>('/requests/:id/replies', async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/requests/:id/replies', { config: { acceptsUploads: true } }, async (request, reply) => {
     const found = findOwn(request.params.id, request.user!);
     if (!found) return reply.callNotFound();
-    const form = replyForm.safeParse(request.body ?? {});
-    if (!form.success) {
-      const model = showModel(found, reply.locals.settings, { errors: fieldErrors(form.error), input: keptInput(request.body) });
+    const upload = await receiveUploadForm(request, attachments, request.user!.id);
+    const form = replyForm.safeParse(upload.body);
+    const refused = refusedMessage(upload.refused);
+    // Files travel with a message: a reply that is only the solved box has none to carry them.
+    const withoutText = form.success && !form.data.body && upload.files.length > 0
+      ? 'Bitte schreiben Sie ein paar Worte zu Ihren Anhängen.' : undefined;
+    if (!form.success || refused || withoutText) {
+      const errors = {
+        ...(form.success ? {} : fieldErrors(form.error)),
+        ...(withoutText ? { body: withoutText } : {}),
+        ...(refused ? { attachments: refused } : {}),
+      };
+      const model = showModel(found, reply.locals.settings, { errors, input: keptInput(upload.body), uploads: uploadFieldModel(reply.locals.settings, upload.files) });
       return reply.code(422).view('requests/show', model);
     }
     const { body, markSolved, confirmed } = form.data;
+    const attachmentTokens = upload.files.map((file) => file.token);
     if (markSolved && !confirmed && looksLikeQuestion(body)) {
-      return reply.view('requests/confirm-solve', { title: 'Anfrage wirklich als gelöst markieren?', ticketId: found.ticket.id, body });
+      return reply.view('requests/confirm-solve', { title: 'Anfrage wirklich als gelöst markieren?', ticketId: found.ticket.id, body, attachmentTokens });
     }
-    const outcome = tickets.customerReplies(request.user!, found.ticket.id, { body, markSolved });
+    const outcome = tickets.customerReplies(request.user!, found.ticket.id, { body, markSolved, attachmentTokens });
     const notice = outcome === 'solved' ? 'geloest' : outcome === 'closed' ? 'geschlossen' : 'gesendet';
     return reply.redirect(`/requests/${found.ticket.id}?hinweis=${notice}`, 303);
   });

@@ -3,10 +3,12 @@ import type { MailContent } from '../mail/mail-content.js';
 import type { Settings } from '../settings/settings-schema.js';
 
 /** Fixed text: an anonymous form could name any address, so nothing the sender typed is echoed. */
-export function acknowledgementMail(ticketId: number, links: { request: string; setPassword?: string }, settings: Settings): MailContent {
+export function acknowledgementMail(
+  ticketId: number, links: { request: string; setPassword?: string }, settings: Settings, answerBy: string,
+): MailContent {
   const blocks: MailContent['blocks'] = [
     { kind: 'paragraph', text: 'Guten Tag,' },
-    { kind: 'paragraph', text: `vielen Dank für Ihre Nachricht. Ihre Anfrage ist bei uns eingegangen und hat die Nummer #${ticketId}. Wir antworten in der Regel innerhalb unserer Servicezeiten (${settings.answerHours}).` },
+    { kind: 'paragraph', text: `vielen Dank für Ihre Nachricht. Ihre Anfrage ist bei uns eingegangen und hat die Nummer #${ticketId}. Wir antworten in der Regel bis ${answerBy} (unsere Servicezeiten: ${settings.answerHours}).` },
     { kind: 'link', label: 'Anfrage im Servicecenter ansehen', url: links.request },
   ];
   if (links.setPassword) {

@@ -4,6 +4,8 @@ import { isStaff } from './ticket-access.js';
 import { channelLabels, customerStatusFilterOf, customerStatusLabel } from './ticket-labels.js';
 import type { TicketsService } from './tickets-service.js';
 import type { FieldErrors } from '../../lib/forms.js';
+import type { uploadFieldModel } from '../attachments/attachments-service.js';
+import { ratingLabels } from '../ratings/ratings-service.js';
 
 type Found = NonNullable<ReturnType<TicketsService['findForCustomer']>>;
 
@@ -17,8 +19,23 @@ export function authorLabel(author: { name: string | null; role: string | null }
   return isStaff({ role: author.role as 'agent' }) ? `${firstName(author.name)} vom ${settings.teamName}` : author.name;
 }
 
-export function showModel(found: Found, settings: Settings, extra: { errors?: FieldErrors; input?: Record<string, string>; notice?: string } = {}) {
+/** The files of a thread, by the message they belong to. */
+export function filesByMessage<T extends { messageId: number | null }>(files: T[]): Map<number, T[]> {
+  const byMessage = new Map<number, T[]>();
+  for (const file of files) {
+    if (file.messageId === null) continue;
+    byMessage.set(file.messageId, [...(byMessage.get(file.messageId) ?? []), file]);
+  }
+  return byMessage;
+}
+
+export function showModel(
+  found: Found,
+  settings: Settings,
+  extra: { errors?: FieldErrors; input?: Record<string, string>; notice?: string; uploads?: ReturnType<typeof uploadFieldModel> } = {},
+) {
   const { ticket } = found;
+  const files = filesByMessage(found.attachments);
   return {
     title: `${ticket.subject} (#${ticket.id})`,
     ticket: {
@@ -40,7 +57,11 @@ export function showModel(found: Found, settings: Settings, extra: { errors?: Fi
       fromStaff: message.authorRole !== null && message.authorRole !== 'customer',
       createdAt: message.createdAt,
       body: message.body,
+      files: files.get(message.id) ?? [],
     })),
+    rating: found.rating ? { label: ratingLabels[found.rating.rating], comment: found.rating.comment } : undefined,
+    ratingPath: found.ratingPath,
+    uploads: extra.uploads,
     errors: extra.errors ?? {},
     input: extra.input ?? {},
     notice: extra.notice,
