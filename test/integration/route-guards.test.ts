@@ -28,6 +28,8 @@ const publicGetRoutes = new Set([
   '/requests/new', '/requests/received/:receipt',
   // The rating page behind the solved mail's links: no login, the link's HMAC names its one request.
   '/ratings/:token',
+  // The knowledge base is open to everyone; drafts answer 404 to customers (test/integration/kb-articles.test.ts).
+  '/kb', '/kb/search', '/kb/suggest', '/kb/categories/:category', '/kb/sections/:section', '/kb/articles/:article',
 ]);
 
 type Route = { method: string; url: string };

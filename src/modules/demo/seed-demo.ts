@@ -1,6 +1,7 @@
-// Fills an empty database with a demo shop: a team, customers and requests in every status.
+// Fills an empty database with a demo shop: a team, customers, requests in every status and the Wissensdatenbank.
 import type { Services } from '../../app.js';
 import type { TicketStatus, User } from '../../db/schema.js';
+import { seedDemoKnowledgeBase } from '../kb/kb-demo.js';
 import { insertEvent, insertMessage, insertTicket, updateTicket } from '../tickets/tickets-repository.js';
 import { findUserByEmail } from '../users/users-repository.js';
 
@@ -53,6 +54,7 @@ export async function seedDemo(services: Services): Promise<string> {
       });
     });
   });
+  const articles = seedDemoKnowledgeBase(services.kb, { author: anna, customer: kunde });
   return [
     'Demo shop created. Every account with a password uses: ' + demoPassword,
     '  agent:    anna.agent@example.com',
@@ -60,5 +62,6 @@ export async function seedDemo(services: Services): Promise<string> {
     '  admin:    admin@example.com',
     '  customer: kunde@example.com',
     '  customer without password: erika@example.com (use "Kennwort vergessen")',
+    `Wissensdatenbank: ${articles} published articles and one draft at /kb`,
   ].join('\n');
 }

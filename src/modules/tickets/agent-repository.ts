@@ -35,12 +35,9 @@ function afterCursor(key: AgentViewKey): SQL {
   return sql`(${tickets.solvedWithQuestion}, ${tickets.lastActivityAt}, ${tickets.id}) < (${sql.placeholder('flagged')}, ${at}, ${id})`;
 }
 
-/**
- * The views' pages and their capped counts. Every agent page shows all counts, so building and preparing these queries
- * per request cost a third of the page: each is prepared on first use (a view's first and later pages separately) and kept.
- */
-export function prepareAgentViewQueries(db: DbOrTx) {
-  const buildList = (key: AgentViewKey, paged: boolean) => db
+/** What a view's table shows of each request, with the names of requester and assignee. */
+function selectViewRows(db: DbOrTx) {
+  return db
     .select({
       id: tickets.id, subject: tickets.subject, status: tickets.status, priority: tickets.priority,
       lastActivityAt: tickets.lastActivityAt, createdAt: tickets.createdAt, lastPublicBy: tickets.lastPublicBy,
@@ -49,7 +46,15 @@ export function prepareAgentViewQueries(db: DbOrTx) {
     })
     .from(tickets)
     .innerJoin(requester, eq(requester.id, tickets.requesterId))
-    .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
+    .leftJoin(assignee, eq(assignee.id, tickets.assigneeId));
+}
+
+/**
+ * The views' pages and their capped counts. Every agent page shows all counts, so building and preparing these queries
+ * per request cost a third of the page: each is prepared on first use (a view's first and later pages separately) and kept.
+ */
+export function prepareAgentViewQueries(db: DbOrTx) {
+  const buildList = (key: AgentViewKey, paged: boolean) => selectViewRows(db)
     .where(paged ? and(viewCondition(key), afterCursor(key)) : viewCondition(key))
     .orderBy(...(key === 'zu-pruefen'
       ? [desc(tickets.solvedWithQuestion), desc(tickets.lastActivityAt), desc(tickets.id)]
@@ -168,16 +173,7 @@ export function findUserIdByEmail(db: Db, email: string): number | undefined {
 
 /** A view with the answer due first, requests that owe nothing last: one index range like the others (tickets_*_due_idx). */
 export function prepareDueViewQueries(db: DbOrTx) {
-  const build = (key: AgentViewKey, paged: boolean) => db
-    .select({
-      id: tickets.id, subject: tickets.subject, status: tickets.status, priority: tickets.priority,
-      lastActivityAt: tickets.lastActivityAt, createdAt: tickets.createdAt, lastPublicBy: tickets.lastPublicBy,
-      solvedWithQuestion: tickets.solvedWithQuestion, replyDueAt: tickets.replyDueAt, dueOrder: tickets.dueOrder,
-      requesterName: requester.name, requesterEmail: requester.email, assigneeName: assignee.name,
-    })
-    .from(tickets)
-    .innerJoin(requester, eq(requester.id, tickets.requesterId))
-    .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
+  const build = (key: AgentViewKey, paged: boolean) => selectViewRows(db)
     .where(paged
       ? and(viewCondition(key), sql`(${tickets.dueOrder}, ${tickets.id}) > (${sql.placeholder('afterDue')}, ${sql.placeholder('afterId')})`)
       : viewCondition(key))

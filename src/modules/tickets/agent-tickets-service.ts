@@ -19,6 +19,7 @@ import { agentViews, canSeeView, type AgentViewKey } from './agent-views.js';
 import { authorLabel } from './ticket-views.js';
 import { nextStatus, type TicketStatusEvent } from './ticket-status.js';
 import { searchMessages, toFtsQuery } from './ticket-search.js';
+import type { TicketServiceDeps } from './tickets-service.js';
 import { findTicket, insertEvent, insertMessage, insertTicket, updateTicket } from './tickets-repository.js';
 import { acknowledgementMail } from './ticket-mails.js';
 
@@ -44,10 +45,7 @@ export type NewCustomerRequest = {
 
 export type AgentTicketsService = ReturnType<typeof createAgentTicketsService>;
 
-export function createAgentTicketsService(deps: {
-  db: Db; clock: Clock; outbox: Outbox; settings: SettingsService; publicUrl: string;
-  dueTimes: DueTimes; attachments: AttachmentsService; ratingLinks: RatingLinks;
-}) {
+export function createAgentTicketsService(deps: TicketServiceDeps) {
   const { db, clock, outbox, settings, publicUrl, dueTimes, attachments, ratingLinks } = deps;
   const viewQueries = prepareAgentViewQueries(db);
   const dueViewQueries = prepareDueViewQueries(db);

@@ -43,10 +43,13 @@ export class FollowUpNotAllowedError extends Error {}
 
 export type TicketsService = ReturnType<typeof createTicketsService>;
 
-export function createTicketsService(deps: {
+/** What the customer's and the agents' ticket use cases both need. */
+export type TicketServiceDeps = {
   db: Db; clock: Clock; outbox: Outbox; settings: SettingsService; publicUrl: string;
   dueTimes: DueTimes; attachments: AttachmentsService; ratingLinks: RatingLinks;
-}) {
+};
+
+export function createTicketsService(deps: TicketServiceDeps) {
   const { db, clock, outbox, settings, publicUrl, dueTimes, attachments, ratingLinks } = deps;
   const detail = prepareTicketDetailQueries(db);
   const userById = prepareFindUserById(db);
