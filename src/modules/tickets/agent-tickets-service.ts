@@ -1,14 +1,9 @@
 // Use cases of the agent area: the views, working a request, team-lead review, requests for customers, search.
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import type { Attachment, Ticket, TicketChannel, TicketPriority, User } from '../../db/schema.js';
-import type { Clock } from '../../lib/clock.js';
 import { attachmentBlocks } from '../attachments/attachment-mails.js';
-import { type AttachmentsService, chooseForMail, claimUploads } from '../attachments/attachments-service.js';
-import type { DueTimes } from '../automation/due-times.js';
-import type { RatingLinks } from '../ratings/rating-links.js';
+import { chooseForMail, claimUploads } from '../attachments/attachments-service.js';
 import { prepareFindRating } from '../ratings/ratings-repository.js';
-import type { Outbox } from '../mail/outbox.js';
-import type { SettingsService } from '../settings/settings-service.js';
 import { findOrCreateCustomer } from '../users/users-repository.js';
 import { agentAnswerMail } from './agent-mails.js';
 import {
