@@ -25,6 +25,11 @@ import { createInboundService, type InboundService } from './modules/inbound/inb
 import kbRoutes from './modules/kb/kb-routes.js';
 import { createKbService, type KbService } from './modules/kb/kb-service.js';
 import { createMessageIds } from './modules/mail/message-ids.js';
+import auditRoutes from './modules/audit/audit-routes.js';
+import { createAuditService } from './modules/audit/audit-service.js';
+import privacyRoutes from './modules/privacy/privacy-routes.js';
+import { createPrivacyService, type PrivacyService } from './modules/privacy/privacy-service.js';
+import { createRetention } from './modules/privacy/retention.js';
 import { createOutbox } from './modules/mail/outbox.js';
 import { createMailAdminService } from './modules/mail/mail-admin-service.js';
 import mailRoutes from './modules/mail/mail-routes.js';
@@ -79,9 +84,15 @@ export type Services = {
   scheduler: Scheduler;
   /** Inbound mail; src/server.ts starts its IMAP poller and SMTP listener when configured, the CLI's mail:ingest feeds it. */
   inbound: InboundService;
+  /** GDPR: export and erasure of a person (admin page and CLI). */
+  privacy: PrivacyService;
 };
 
-export type Overrides = Partial<{ db: Db; clock: Clock; hasher: PasswordHasher; transport: MailTransport; rateLimits: RateLimits }>;
+export type Overrides = Partial<{
+  db: Db; clock: Clock; hasher: PasswordHasher; transport: MailTransport; rateLimits: RateLimits;
+  /** Where log lines go instead of stdout: tests read what the real app logs. */
+  logStream: { write(line: string): void };
+}>;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -97,7 +108,7 @@ function trustNearestHops(count: number) {
 
 export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, overrides.logStream),
     // Fastify no longer takes a bare hop count; trusting the nearest n hops is what TRUST_PROXY=n means.
     trustProxy: typeof config.trustProxy === 'number' ? trustNearestHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 1024 * 1024,
@@ -105,7 +116,7 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
   const db = overrides.db ?? openDatabase(config.databasePath);
   const clock = overrides.clock ?? systemClock;
   const rateLimits = overrides.rateLimits ?? defaultRateLimits;
-  const settings = createSettingsService({ db });
+  const settings = createSettingsService({ db, clock });
   const signer = createSigner(config.appSecret);
   const messageIds = createMessageIds(signer, new URL(config.publicUrl).hostname);
   const outbox = createOutbox({
@@ -113,14 +124,17 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
     footer: () => `${settings.current().portalName} · ${config.publicUrl}`,
   });
   const accounts = createAccountsService({ db, clock, outbox, settings, hasher: overrides.hasher ?? createPasswordHasher(), publicUrl: config.publicUrl });
-  const attachments = createAttachmentsService({ db, clock, settings, store: createAttachmentStore(join(config.dataDir, 'attachments')) });
+  const attachmentStore = createAttachmentStore(join(config.dataDir, 'attachments'));
+  const attachments = createAttachmentsService({ db, clock, settings, store: attachmentStore });
+  const inboundDir = join(config.dataDir, 'inbound');
   const dueTimes = createDueTimes(() => settings.current());
   const ratingLinks = createRatingLinks(signer, config.publicUrl);
   const lifecycle = { dueTimes, attachments, ratingLinks };
   const tickets = createTicketsService({ db, clock, outbox, settings, publicUrl: config.publicUrl, ...lifecycle });
   const agentTickets = createAgentTicketsService({ db, clock, outbox, settings, publicUrl: config.publicUrl, ...lifecycle });
   const ratings = createRatingsService({ db, clock });
-  const automations = createAutomations({ db, clock, outbox, settings, attachments, ratingLinks, publicUrl: config.publicUrl });
+  const retention = createRetention({ db, settings, inboundDir });
+  const automations = createAutomations({ db, clock, outbox, settings, attachments, ratingLinks, retention, publicUrl: config.publicUrl });
   const scheduler = createScheduler({ automations, clock, logger: app.log });
   const canned = createCannedRepliesService({ db, clock });
   const kb = createKbService({ db, clock });
@@ -129,6 +143,8 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
     ownAddresses: [config.supportAddress, config.mailFrom],
   });
   const team = createTeamService({ db, clock, outbox, accounts, settings, publicUrl: config.publicUrl });
+  const privacy = createPrivacyService({ db, clock, attachmentStore, inboundDir });
+  const audit = createAuditService({ db });
   const mailAdmin = createMailAdminService({ db, clock, wakeWorker: () => void outboxWorker.deliverDue().catch(() => undefined) });
   const outboxWorker = createOutboxWorker({
     db, clock, outbox, from: config.mailFrom, logger: app.log,
@@ -136,7 +152,7 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
     attachmentFiles: (ids) => attachments.forMail(ids),
   });
   app.decorate('services', { db, clock, settings, accounts, tickets, agentTickets, canned, kb, outboxWorker,
-    attachments, dueTimes, ratingLinks, ratings, automations, scheduler, inbound,
+    attachments, dueTimes, ratingLinks, ratings, automations, scheduler, inbound, privacy,
   });
   const routeTable: Array<{ method: string; url: string }> = [];
   app.decorate('routeTable', routeTable);
@@ -145,6 +161,8 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
   });
 
   await app.register(fastifyFormbody);
+  // Every form posts urlencoded or multipart; a JSON body (typed values no form can send) is refused with 415.
+  app.removeContentTypeParser('application/json');
   await app.register(sessionPlugin, { db, clock, config });
   // Before the CSRF check: forms with files carry their token ahead of the files, and it is read from there.
   await app.register(uploadForms, { limits: () => attachments.limits() });
@@ -176,6 +194,8 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
   await app.register(mailRoutes, { mailAdmin, agentTickets, prefix: '/agent' });
   await app.register(kbAgentRoutes, { kb, agentTickets, prefix: '/agent' });
   await app.register(inboundRoutes, { inbound, agentTickets, prefix: '/agent' }); // E-Mail-Eingang: quarantine, failed mails
+  await app.register(privacyRoutes, { privacy, agentTickets, prefix: '/agent' }); // Datenschutz: export and erase a person (admins)
+  await app.register(auditRoutes, { audit, agentTickets, prefix: '/agent' }); // Protokoll of admin actions (admins)
 
   app.addHook('onClose', async () => {
     await scheduler.stop();

@@ -6,6 +6,7 @@ import { userRoles, type UserRole } from './db/schema.js';
 import { automationsUsage, runAutomationsCommand } from './modules/automation/automation-cli.js';
 import { seedDemo } from './modules/demo/seed-demo.js';
 import { backupDataDir } from './modules/ops/backup.js';
+import { privacyUsage, runUsersEraseCommand, runUsersExportCommand } from './modules/privacy/privacy-cli.js';
 import { exitCodes, mailIngestUsage, runMailIngestCommand } from './modules/inbound/ingest-command.js';
 
 const usage = `Usage: npm run cli -- <command> [options]
@@ -17,6 +18,7 @@ Commands:
       Fills the database with a demo shop: team, customers, requests in every status.
   db:backup <folder>
       Copies the database (online, consistent) and every stored file into a new, empty folder; see README.
+${privacyUsage}
 ${automationsUsage}
 ${mailIngestUsage}`;
 
@@ -64,6 +66,16 @@ async function main(argv: string[]): Promise<number> {
         const summary = await backupDataDir({ db: app.services.db, dataDir: config.dataDir, databasePath: config.databasePath }, target);
         console.log(`Backup written to ${summary.target}: database (integrity ${summary.integrity}) and ${summary.files} other files.`);
         return 0;
+      } finally {
+        await app.close();
+      }
+    }
+    case 'users:export':
+    case 'users:erase': {
+      const app = await buildApp(config);
+      try {
+        const run = command === 'users:export' ? runUsersExportCommand : runUsersEraseCommand;
+        return await run(app.services.privacy, rest, (line) => console.log(line));
       } finally {
         await app.close();
       }

@@ -16,6 +16,8 @@ export const users = sqliteTable('users', {
   disabledAt: timestamp('disabled_at'),
   createdAt: timestamp('created_at').notNull(),
   lastLoginAt: timestamp('last_login_at'),
+  /** Set when the person's data was erased (GDPR): name and address are placeholders, their requests anonymous shells. */
+  erasedAt: timestamp('erased_at'),
 }, (table) => [
   // The team is a handful of rows among many customers: find it without reading them all.
   index('users_staff_idx').on(table.role, table.name).where(sql`${table.role} <> 'customer'`),
@@ -156,6 +158,8 @@ export const outbox = sqliteTable(
     index('outbox_recipient_idx').on(table.toAddress, table.kind, table.createdAt),
     // Answers and bounces name the Message-ID of the mail they refer to.
     index('outbox_message_id_idx').on(table.messageId),
+    // Retention: sent mails whose text is still stored, oldest first; a blanked mail leaves the index.
+    index('outbox_retention_idx').on(table.sentAt).where(sql`${table.status} = 'sent' and ${table.textBody} <> ''`),
   ],
 );
 
@@ -228,6 +232,8 @@ export const inboundMails = sqliteTable(
     leaseUntil: timestamp('lease_until'),
     lastError: text('last_error'),
     processedAt: timestamp('processed_at'),
+    /** The raw file was deleted (retention or erasure); the row stays for deduplication and the inbound view. */
+    rawDeletedAt: timestamp('raw_deleted_at'),
   },
   (table) => [
     // The same mail twice (a retry of the relay, IMAP and relay both) is stored once.
@@ -235,6 +241,7 @@ export const inboundMails = sqliteTable(
     uniqueIndex('inbound_mails_message_id_idx').on(table.messageId),
     index('inbound_mails_status_idx').on(table.status, table.receivedAt, table.id),
     index('inbound_mails_sender_idx').on(table.fromAddress, table.receivedAt),
+    index('inbound_mails_retention_idx').on(table.receivedAt).where(sql`${table.rawDeletedAt} is null`),
   ],
 );
 
@@ -295,6 +302,31 @@ export const jobLeases = sqliteTable('job_leases', {
   lastRunAt: timestamp('last_run_at'),
 });
 
+export const adminAuditActions = [
+  'role_changed', 'member_invited', 'invitation_resent', 'member_deactivated', 'member_reactivated',
+  'settings_saved', 'person_exported', 'person_erased',
+] as const;
+export type AdminAuditAction = (typeof adminAuditActions)[number];
+
+/**
+ * What admins did (roles, deactivation, settings, export, erasure): who, when, to whom. The details never hold personal
+ * data of the target (no names, no addresses), so an erasure leaves the log as it is.
+ */
+export const adminAuditLog = sqliteTable(
+  'admin_audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Null: the command line (an operator on the server). */
+    actorId: integer('actor_id').references(() => users.id),
+    action: text('action', { enum: adminAuditActions }).notNull(),
+    targetUserId: integer('target_user_id').references(() => users.id),
+    details: text('details', { mode: 'json' }).$type<Record<string, string | number | boolean>>().notNull().default({}),
+    at: timestamp('at').notNull(),
+  },
+  (table) => [index('admin_audit_log_target_idx').on(table.targetUserId)],
+);
+
+export type AdminAuditEntry = typeof adminAuditLog.$inferSelect;
 export type InboundMail = typeof inboundMails.$inferSelect;
 export type Attachment = typeof attachments.$inferSelect;
 export type SatisfactionRating = typeof satisfactionRatings.$inferSelect;

@@ -273,6 +273,8 @@ describe('npm run cli -- automations:run --now ISO', () => {
       '  survey mails queued:  0',
       '  reminders queued:     1',
       '  unsent uploads swept: 0',
+      '  mail texts deleted:   0',
+      '  raw mails deleted:    0',
     ]);
     expect(ticketRow(t, solved.id).status).toBe('closed');
     const reminder = t.db.select().from(outbox).all().find((mail) => mail.kind === 'pending_reminder')!;

@@ -41,6 +41,8 @@ const changed: Record<keyof Settings, string> = {
   reminderMail: '',
   attachmentMaxFiles: '4',
   attachmentMaxMegabytes: '8',
+  retentionOutboxDays: '14',
+  retentionInboundDays: '60',
 };
 
 const checkboxes = new Set(['notifyAgents', 'plusAddressing', 'surveyMail', 'reminderMail']);
@@ -121,6 +123,7 @@ describe('the settings form', () => {
       ...changed, closeAfterDays: 7, mailHistoryLimit: 5, notifyAgents: false, plusAddressing: true,
       inboundQuarantineThreshold: 30, inboundMaxMegabytes: 20,
       firstResponseHours: 3, nextResponseHours: 9, surveyMail: true, reminderMail: false, attachmentMaxFiles: 4, attachmentMaxMegabytes: 8,
+      retentionOutboxDays: 14, retentionInboundDays: 60,
     });
 
     const saved = await client.get('/agent/settings?hinweis=gespeichert');

@@ -1,4 +1,5 @@
-// The scheduled work of the request lifecycle: close solved requests, ask for ratings, remind waiting customers, sweep unsent uploads.
+// The scheduled work of the request lifecycle: close solved requests, ask for ratings, remind waiting customers, sweep unsent uploads,
+// and retention (texts of sent mail, raw inbound mails).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../../db/client.js';
@@ -6,6 +7,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { AttachmentsService } from '../attachments/attachments-service.js';
 import { stagedLifetimeMs } from '../attachments/attachments-service.js';
 import type { Outbox } from '../mail/outbox.js';
+import type { Retention } from '../privacy/retention.js';
 import type { RatingLinks } from '../ratings/rating-links.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { nextStatus } from '../tickets/ticket-status.js';
@@ -23,7 +25,7 @@ export const surveyAfterMs = day;
 const leaseMs = 5 * 60_000;
 const batchSize = 100;
 
-export const jobNames = ['auto_close', 'satisfaction_survey', 'pending_reminder', 'staged_uploads'] as const;
+export const jobNames = ['auto_close', 'satisfaction_survey', 'pending_reminder', 'staged_uploads', 'outbox_retention', 'inbound_retention'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export type AutomationRun = Record<JobName, number> & { skipped: JobName[] };
@@ -32,10 +34,11 @@ export type Automations = ReturnType<typeof createAutomations>;
 
 export function createAutomations(deps: {
   db: Db; clock: Clock; outbox: Outbox; settings: SettingsService; attachments: AttachmentsService; ratingLinks: RatingLinks; publicUrl: string;
+  retention: Retention;
   /** Names this process in the job leases; unique per process unless a test sets it. */
   holder?: string;
 }) {
-  const { db, clock, outbox, settings, attachments, ratingLinks, publicUrl } = deps;
+  const { db, clock, outbox, settings, attachments, ratingLinks, publicUrl, retention } = deps;
   const holder = deps.holder ?? `${hostname()}#${process.pid}#${randomBytes(4).toString('hex')}`;
   const userById = prepareFindUserById(db);
 
@@ -123,6 +126,8 @@ export function createAutomations(deps: {
     satisfaction_survey: sendSurveys,
     pending_reminder: remindWaiting,
     staged_uploads: (asOf) => attachments.sweepStaged(new Date(asOf.getTime() - stagedLifetimeMs)),
+    outbox_retention: (asOf) => retention.sentMailBodies(asOf),
+    inbound_retention: (asOf) => retention.rawInboundMails(asOf),
   };
 
   return {
@@ -133,7 +138,9 @@ export function createAutomations(deps: {
      * the real clock: the mail is due at once. A job whose lease another process holds is skipped and reported.
      */
     async runDue(asOf: Date): Promise<AutomationRun> {
-      const run = { auto_close: 0, satisfaction_survey: 0, pending_reminder: 0, staged_uploads: 0, skipped: [] as JobName[] };
+      const run: AutomationRun = {
+        auto_close: 0, satisfaction_survey: 0, pending_reminder: 0, staged_uploads: 0, outbox_retention: 0, inbound_retention: 0, skipped: [],
+      };
       for (const name of jobNames) {
         const now = clock.now();
         if (!claimLease(db, name, holder, now, new Date(now.getTime() + leaseMs))) {

@@ -114,7 +114,7 @@ export function ticketOfReceivedMail(db: DbOrTx, messageId: string): number | un
 
 /** The request with its requester's address, for the "only the requester may add" rule. */
 export function findTicketWithRequester(db: DbOrTx, id: number) {
-  return db.select({ ticket: tickets, requesterEmail: users.email }).from(tickets)
+  return db.select({ ticket: tickets, requesterEmail: users.email, requesterErasedAt: users.erasedAt }).from(tickets)
     .innerJoin(users, eq(users.id, tickets.requesterId)).where(eq(tickets.id, id)).get();
 }
 

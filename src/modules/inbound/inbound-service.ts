@@ -193,6 +193,8 @@ export function createInboundService(deps: {
     const ticket = matchTicket(tx, facts);
     if (!ticket) return { kind: 'new_request' };
     const requester = findTicketWithRequester(tx, ticket.id);
+    // An erased person's request is an empty shell: nothing may add to it or link back to it (GDPR erasure).
+    if (requester?.requesterErasedAt) return { kind: 'new_request' };
     const sender = facts.from ? findUserByEmail(tx, facts.from.address) : undefined;
     if (!sender || !requester || requester.ticket.requesterId !== sender.id) return { kind: 'linked_request', related: ticket };
     return ticket.status === 'closed' ? { kind: 'follow_up', original: ticket } : { kind: 'reply', ticket, requester: sender };

@@ -4,6 +4,7 @@ import type { SatisfactionRatingValue, TicketStatus } from '../../db/schema.js';
 import { defaultTimeZone, instantOf, type LocalDate, wallClock } from '../../lib/business-hours.js';
 import type { Clock } from '../../lib/clock.js';
 import { findTicket, insertEvent } from '../tickets/tickets-repository.js';
+import { isErased } from '../users/users-repository.js';
 import { commentsSince, findRating, ratingsSince, saveRating } from './ratings-repository.js';
 
 export const ratingLabels: Record<SatisfactionRatingValue, string> = {
@@ -56,7 +57,8 @@ export function createRatingsService(deps: { db: Db; clock: Clock }) {
     /** What the rating page shows about the request behind a valid link: number, subject, status, the rating so far. */
     pageFor(ticketId: number) {
       const ticket = findTicket(db, ticketId);
-      if (!ticket) return undefined;
+      // The links in an erased person's old mails lead nowhere: their requests are never reopened or rated again.
+      if (!ticket || isErased(db, ticket.requesterId)) return undefined;
       return {
         ticket: { id: ticket.id, subject: ticket.subject, status: ticket.status, closed: ticket.status === 'closed', ratable: canRate(ticket.status) },
         rating: findRating(db, ticketId),

@@ -4,7 +4,7 @@ import { type SettingKey, type Settings, settingsSchema } from './settings-schem
 
 type SettingField = {
   label: string;
-  group: 'portal' | 'contact' | 'requests';
+  group: 'portal' | 'contact' | 'requests' | 'privacy';
   kind: 'text' | 'url' | 'tel' | 'number' | 'checkbox';
   hint?: string;
   maxlength?: number;
@@ -64,9 +64,17 @@ export const settingFields: Record<SettingKey, SettingField> = {
     hint: 'Weitere E-Mails desselben Absenders warten im E-Mail-Eingang auf ein Teammitglied.',
   },
   inboundMaxMegabytes: { label: 'Größte angenommene E-Mail (MB)', group: 'requests', kind: 'number', min: 1, max: 100 },
+  retentionOutboxDays: {
+    label: 'Text versandter E-Mails löschen nach (Tagen)', group: 'privacy', kind: 'number', min: 1, max: 3650,
+    hint: 'Betreff, Empfänger und Versandzeit bleiben; der Text der E-Mail wird gelöscht. Die Nachrichten in den Anfragen bleiben erhalten.',
+  },
+  retentionInboundDays: {
+    label: 'Gespeicherte Original-E-Mails löschen nach (Tagen)', group: 'privacy', kind: 'number', min: 1, max: 3650,
+    hint: 'Die Originale im E-Mail-Eingang; der übernommene Text bleibt in der Anfrage.',
+  },
 };
 
-export const settingGroups = { portal: 'Portal und Shop', contact: 'Erreichbarkeit', requests: 'Anfragen und E-Mails' } as const;
+export const settingGroups = { portal: 'Portal und Shop', contact: 'Erreichbarkeit', requests: 'Anfragen und E-Mails', privacy: 'Datenschutz' } as const;
 
 const entries = Object.entries(settingFields) as Array<[SettingKey, SettingField]>;
 

@@ -33,7 +33,7 @@ export default async function settingsRoutes(app: FastifyInstance, { settings, a
     if (!form.success) {
       return reply.code(422).view('agent/settings', settingsPageModel(keptInput(request.body), mailDeliveryWarning, { errors: fieldErrors(form.error) }));
     }
-    settings.update(form.data);
+    settings.update(form.data, request.user!);
     return reply.redirect('/agent/settings?hinweis=gespeichert', 303);
   });
 }

@@ -64,6 +64,10 @@ export const settingsSchema = z.object({
   inboundQuarantineThreshold: wholeNumber(1, 1000).default(20),
   /** Larger mails are refused (SMTP 552) or left in the mailbox (IMAP). */
   inboundMaxMegabytes: wholeNumber(1, 100).default(25),
+  /** Retention: the text of a sent mail is deleted from the outbox this many days after it went out. */
+  retentionOutboxDays: wholeNumber(1, 3650).default(30),
+  /** Retention: a stored raw inbound mail (DATA_DIR/inbound) is deleted this many days after it arrived. */
+  retentionInboundDays: wholeNumber(1, 3650).default(90),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -1,11 +1,13 @@
 // Reads and changes the admin settings; a stored value that no longer validates falls back to its default.
 import type { Db } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
+import { insertAuditEntry } from '../audit/audit-repository.js';
 import { prepareChangeCounter, readAllSettings, writeSetting } from './settings-repository.js';
 import { defaultSettings, type Settings, settingsSchema } from './settings-schema.js';
 
 export type SettingsService = ReturnType<typeof createSettingsService>;
 
-export function createSettingsService({ db }: { db: Db }) {
+export function createSettingsService({ db, clock }: { db: Db; clock: Clock }) {
   // Every page shows settings, and reading and validating them cost about 5% of a page, so they are kept until the
   // database changes: any write on this connection or any commit by another one to the SQLite file (the CLI, a second
   // process) drops them, so even a write that bypasses update() is seen. Page views write nothing, so they hit the
@@ -26,16 +28,24 @@ export function createSettingsService({ db }: { db: Db }) {
     return Object.freeze(result) as Settings;
   }
 
-  return {
-    current(): Settings {
-      const version = changeCounter();
-      if (cached?.version !== version) cached = { settings: load(), version };
-      return cached.settings;
-    },
+  function current(): Settings {
+    const version = changeCounter();
+    if (cached?.version !== version) cached = { settings: load(), version };
+    return cached.settings;
+  }
 
-    update(changes: Partial<Settings>): void {
+  return {
+    current,
+
+    /** With an admin named, the save is written to the audit log (the names of the settings that changed, not their values). */
+    update(changes: Partial<Settings>, admin?: { id: number }): void {
       const valid = settingsSchema.partial().parse(changes);
+      const before = admin ? current() : undefined;
       db.transaction((tx) => {
+        if (admin && before) {
+          const changed = Object.keys(changes).filter((key) => valid[key as keyof Settings] !== undefined && valid[key as keyof Settings] !== before[key as keyof Settings]);
+          insertAuditEntry(tx, { actorId: admin.id, action: 'settings_saved', details: { changed: changed.join(', ') }, at: clock.now() });
+        }
         // Only the keys given: zod fills the defaults of the others in, and those must not overwrite stored values.
         for (const key of Object.keys(changes)) {
           const value = valid[key as keyof Settings];

@@ -99,7 +99,7 @@ export default async function teamRoutes(app: FastifyInstance, { team, agentTick
   });
 
   app.post<{ Params: { id: string } }>('/team/:id/enable', async (request, reply) => {
-    const outcome = team.reactivate(parseId(request.params.id));
+    const outcome = team.reactivate(request.user!, parseId(request.params.id));
     if (outcome === 'not-found') return reply.callNotFound();
     return reply.redirect('/agent/team?hinweis=reaktiviert', 303);
   });

@@ -2,6 +2,7 @@
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { User } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
+import { insertAuditEntry } from '../audit/audit-repository.js';
 import type { Outbox } from '../mail/outbox.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { AccountsService } from '../users/accounts-service.js';
@@ -55,6 +56,7 @@ export function createTeamService(deps: {
           member = insertUser(tx, { email: input.email, name: input.name, role: input.role, createdAt: clock.now() });
         }
         queueInvitation(tx, inviter, member, input.role);
+        insertAuditEntry(tx, { actorId: inviter.id, action: 'member_invited', targetUserId: member.id, details: { role: input.role }, at: clock.now() });
         return { outcome: existing ? 'upgraded' : 'invited', memberId: member.id };
       }, { behavior: 'immediate' });
     },
@@ -66,6 +68,7 @@ export function createTeamService(deps: {
         if (!member) return 'not-found' as const;
         if (member.hasPassword || member.disabledAt) return 'not-pending' as const;
         queueInvitation(tx, inviter, member, member.role);
+        insertAuditEntry(tx, { actorId: inviter.id, action: 'invitation_resent', targetUserId: member.id, at: clock.now() });
         return 'sent' as const;
       }, { behavior: 'immediate' });
     },
@@ -76,6 +79,9 @@ export function createTeamService(deps: {
         if (!member) return 'not-found' as const;
         if (!mayChangeRole(actor, member, role)) return 'own-role' as const;
         updateUser(tx, member.id, { role });
+        if (member.role !== role) {
+          insertAuditEntry(tx, { actorId: actor.id, action: 'role_changed', targetUserId: member.id, details: { from: member.role, to: role }, at: clock.now() });
+        }
         return 'changed' as const;
       }, { behavior: 'immediate' });
     },
@@ -90,15 +96,17 @@ export function createTeamService(deps: {
         if (!member.disabledAt) updateUser(tx, member.id, { disabledAt: now });
         deleteSessionsOfUser(tx, member.id);
         retireOpenTokens(tx, member.id, now);
+        insertAuditEntry(tx, { actorId: actor.id, action: 'member_deactivated', targetUserId: member.id, at: now });
         return 'deactivated' as const;
       }, { behavior: 'immediate' });
     },
 
-    reactivate(memberId: number): 'reactivated' | 'not-found' {
+    reactivate(actor: User, memberId: number): 'reactivated' | 'not-found' {
       return db.transaction((tx) => {
         const member = findTeamMember(tx, memberId);
         if (!member) return 'not-found' as const;
         updateUser(tx, member.id, { disabledAt: null });
+        insertAuditEntry(tx, { actorId: actor.id, action: 'member_reactivated', targetUserId: member.id, at: clock.now() });
         return 'reactivated' as const;
       }, { behavior: 'immediate' });
     },

@@ -7,6 +7,11 @@ export function findUserByEmail(db: DbOrTx, email: string): User | undefined {
   return db.select().from(users).where(eq(users.email, email.toLowerCase())).get();
 }
 
+/** The person's data was erased (GDPR): their requests are anonymous shells that nothing revives. */
+export function isErased(db: DbOrTx, userId: number): boolean {
+  return Boolean(db.select({ erasedAt: users.erasedAt }).from(users).where(eq(users.id, userId)).get()?.erasedAt);
+}
+
 export function prepareFindUserById(db: Db) {
   const statement = db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare();
   return (id: number): User | undefined => statement.get({ id });
