@@ -6,9 +6,10 @@ export function maskSecretsInUrl(url: string): string {
   return url.replace(/(\/password\/reset\/)[^/?#]+/g, '$1[redacted]');
 }
 
-export function loggerOptions(config: AppConfig): FastifyServerOptions['logger'] {
+export function loggerOptions(config: AppConfig, stream?: { write(line: string): void }): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
+    ...(stream ? { stream } : {}),
     redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
     serializers: {
       req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: maskSecretsInUrl(request.url), remoteAddress: request.ip }),

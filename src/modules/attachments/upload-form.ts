@@ -29,6 +29,16 @@ function asList(value: unknown): string[] {
   return typeof value === 'string' ? [value] : [];
 }
 
+/** Busboy's errors about a broken body (no boundary, cut off) carry no status, yet the client caused them: 400, not 500. */
+function asBadRequest(error: unknown): unknown {
+  if (error instanceof Error && (error as { statusCode?: unknown }).statusCode === undefined) return Object.assign(error, { statusCode: 400 });
+  return error;
+}
+
+function nextPart(state: PendingParts): Promise<IteratorResult<Multipart>> {
+  return state.iterator.next().catch((error: unknown) => { throw asBadRequest(error); });
+}
+
 async function uploadFormsPlugin(app: FastifyInstance, { limits }: { limits: () => UploadLimits }) {
   await app.register(fastifyMultipart, { throwFileSizeLimit: false });
 
@@ -36,14 +46,19 @@ async function uploadFormsPlugin(app: FastifyInstance, { limits }: { limits: () 
   app.addHook('preValidation', async (request) => {
     if (!request.isMultipart() || !request.routeOptions.config.acceptsUploads) return;
     const { maxFiles, maxBytes } = limits();
-    const parts = request.parts({
-      limits: { fileSize: maxBytes, files: maxFiles + surplusFiles, fields: 100, fieldSize: 256 * 1024, parts: maxFiles + surplusFiles + 100 },
-    });
+    let parts: AsyncIterableIterator<Multipart>;
+    try {
+      parts = request.parts({
+        limits: { fileSize: maxBytes, files: maxFiles + surplusFiles, fields: 100, fieldSize: 256 * 1024, parts: maxFiles + surplusFiles + 100 },
+      });
+    } catch (error) {
+      throw asBadRequest(error);
+    }
     const state: PendingParts = { iterator: parts[Symbol.asyncIterator](), finished: false };
     const fields: Record<string, string | string[]> = {};
     // Fields up to the token; the first file stops the reading, and without a token before it the form is refused.
     for (;;) {
-      const next = await state.iterator.next();
+      const next = await nextPart(state);
       if (next.done) {
         state.finished = true;
         break;
@@ -95,6 +110,15 @@ export async function receiveUploadForm(request: FastifyRequest, attachments: At
       addField(body, part.fieldname, String(part.value));
       return;
     }
+    // A body cut off inside a file fails the file's stream: the client's doing (400), unlike a failing disk.
+    try {
+      await takeFile(part);
+    } catch (error) {
+      throw part.file.errored ? asBadRequest(error) : error;
+    }
+  }
+
+  async function takeFile(part: Multipart & { type: 'file' }): Promise<void> {
     const incoming = { filename: part.filename, stream: part.file, truncated: () => part.file.truncated };
     // A file input left empty still sends a nameless, empty part.
     if (!part.filename) return attachments.drain(incoming);
@@ -114,7 +138,7 @@ export async function receiveUploadForm(request: FastifyRequest, attachments: At
   if (state && !state.finished) {
     if (state.firstFile) await take(state.firstFile);
     for (;;) {
-      const next = await state.iterator.next();
+      const next = await nextPart(state);
       if (next.done) break;
       await take(next.value);
     }
