@@ -19,7 +19,8 @@ function smtpTransport(url: string, dkim: AppConfig['dkim']): MailTransport {
   // nodemailer reads only the URL when one is given, so pooling goes into its query and DKIM into the mail defaults.
   const pooled = new URL(url);
   if (!pooled.searchParams.has('pool')) pooled.searchParams.set('pool', 'true');
-  if (!pooled.searchParams.has('maxConnections')) pooled.searchParams.set('maxConnections', '2');
+  // Each mail waits on a few SMTP round trips, so throughput grows with connections; five is what most providers allow.
+  if (!pooled.searchParams.has('maxConnections')) pooled.searchParams.set('maxConnections', '5');
   const transporter = nodemailer.createTransport(pooled.toString(), dkim ? { dkim } : undefined);
   return {
     async send(message) {
