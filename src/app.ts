@@ -7,7 +7,7 @@ import type { AppConfig } from './config.js';
 import { type Db, openDatabase } from './db/client.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createSigner } from './lib/tokens.js';
-import { loggerOptions, maskSecretsInUrl } from './logger.js';
+import { loggerOptions } from './logger.js';
 import homeRoutes from './modules/home/home-routes.js';
 import attachmentRoutes from './modules/attachments/attachment-routes.js';
 import { createAttachmentStore } from './modules/attachments/attachment-store.js';
@@ -203,6 +203,5 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
     await outboxWorker.stop();
     db.$client.close();
   });
-  app.log.debug({ url: maskSecretsInUrl(config.publicUrl) }, 'app built');
   return app;
 }
