@@ -33,25 +33,12 @@ export function claimStaged(db: DbOrTx, tokenHashes: string[], messageId: number
     .sort((a, b) => a.id - b.id);
 }
 
-/** Every file of a request's messages (public ones only, for the customer), in message order: one query for the whole thread. */
-export function attachmentsOfTicket(db: DbOrTx, ticketId: number, publicOnly: boolean) {
-  const conditions = [eq(ticketMessages.ticketId, ticketId)];
-  if (publicOnly) conditions.push(eq(ticketMessages.visibility, 'public'));
-  return db
-    .select({
-      id: attachments.id, messageId: attachments.messageId, filename: attachments.filename,
-      contentType: attachments.contentType, size: attachments.size,
-    })
-    .from(attachments)
-    .innerJoin(ticketMessages, eq(ticketMessages.id, attachments.messageId))
-    .where(and(...conditions))
-    .orderBy(asc(attachments.id))
-    .all();
-}
+export type AttachmentListing = { id: number; messageId: number | null; filename: string; contentType: string; size: number };
 
-export type AttachmentListing = ReturnType<typeof attachmentsOfTicket>[number];
-
-/** attachmentsOfTicket prepared once per shape: every view of a request page lists its files. */
+/**
+ * Every file of a request's messages (public ones only, for the customer), in message order: one query for the whole
+ * thread, prepared once per shape since every view of a request page lists its files.
+ */
 export function prepareAttachmentsOfTicket(db: DbOrTx): (ticketId: number, publicOnly: boolean) => AttachmentListing[] {
   const build = (publicOnly: boolean) => {
     const conditions = [eq(ticketMessages.ticketId, sql.placeholder('ticketId'))];
