@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { outbox } from '../../src/db/schema.js';
 import { testApp, type TestApp } from '../helpers/test-app.js';
+import { csrfTokenOf } from '../helpers/web-client.js';
 import {
   agentFact, agentMessages, answer, customer, customerWithPortal, eventLines, navCounts, newRequest, openAndPress, press, staffWithClient,
   todoViews, viewPages, viewRows, viewsListing,
@@ -80,6 +81,22 @@ describe('"Geprüft"', () => {
     expect(eventLines(after).at(-1)).toBe('Lena Leiterin: als geprüft markiert');
     expect(await viewsListing(lead.client, ticket.id)).toEqual(['kuerzlich-geloest']);
     expect(ticketRow(t, ticket.id)).toMatchObject({ status: 'solved', reviewedAt: t.clock.now(), reviewedById: lead.user.id });
+  });
+  test('a decision posted again, or for a request no customer solved, changes nothing and says why', async () => {
+    const { lead, ticket } = await solvedByCustomer();
+    const page = await lead.client.get(`/agent/requests/${ticket.id}`);
+    expect((await press(lead.client, page.body, 'Geprüft')).statusCode).toBe(303);
+    const before = snapshot(ticket.id);
+    const again = await press(lead.client, page.body, 'Geprüft');
+    expect(again.statusCode).toBe(422);
+    expect(again.body).toContain('Diese Anfrage wartet auf keine Prüfung');
+    expect(snapshot(ticket.id)).toEqual(before);
+
+    const other = newRequest(t, await customer(t), 'Nie gelöst');
+    const token = csrfTokenOf(page.body, `/agent/requests/${ticket.id}/review`);
+    const notSolved = await lead.client.post(`/agent/requests/${other.id}/review`, { _csrf: token, decision: 'reviewed' });
+    expect(notSolved.statusCode).toBe(422);
+    expect(ticketRow(t, other.id).reviewedAt).toBeNull();
   });
 });
 

@@ -152,7 +152,11 @@ export default async function agentRoutes(app: FastifyInstance, { agentTickets, 
 
   app.post<{ Params: { id: string } }>('/requests/:id/review', { onRequest: requireRole(...leadRoles) }, async (request, reply) => {
     const ticketId = parseId(request.params.id);
-    if (ticketId === undefined || !agentTickets.findForAgent(ticketId)) return reply.callNotFound();
+    const found = ticketId === undefined ? undefined : agentTickets.findForAgent(ticketId);
+    if (!found || ticketId === undefined) return reply.callNotFound();
+    if (!found.ticket.solvedByCustomer || found.ticket.reviewedAt) {
+      return renderRequest(reply, request.user!, ticketId, { errors: { form: 'Diese Anfrage wartet auf keine Prüfung: sie wurde nicht vom Kunden gelöst oder ist schon geprüft.' } }, 422);
+    }
     const form = reviewForm.safeParse(request.body ?? {});
     if (!form.success) return renderRequest(reply, request.user!, ticketId, { errors: fieldErrors(form.error), input: keptInput(request.body) }, 422);
     if (form.data.decision === 'reviewed') agentTickets.markReviewed(request.user!, ticketId);
