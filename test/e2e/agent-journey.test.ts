@@ -2,9 +2,9 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { heading, logIn, newPersonPage } from '../helpers/agent-browser.js';
-import { type BrowserApp, expectAccessible, loadedAfter, startBrowserApp } from '../helpers/browser.js';
+import { type BrowserApp, expectAccessible, loadedAfter, startBrowserApp, skipRestOfJourneyAfterFailure } from '../helpers/browser.js';
 import { createUser } from '../helpers/fixtures.js';
 
 const screenshotDir = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
@@ -37,12 +37,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await b?.close(); });
 
-// Each step starts where the one before left the browsers; after a failure the rest would only fail for that reason.
-let journeyBroken = false;
-beforeEach(({ skip, onTestFailed }) => {
-  if (journeyBroken) skip('an earlier step of the journey failed');
-  onTestFailed(() => { journeyBroken = true; });
-});
+skipRestOfJourneyAfterFailure();
 
 const path = (page: Page) => new URL(page.url()).pathname;
 

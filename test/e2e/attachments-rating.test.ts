@@ -3,10 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tickets } from '../../src/db/schema.js';
 import { heading, logIn, newPersonPage } from '../helpers/agent-browser.js';
-import { type BrowserApp, expectAccessible, loadedAfter, startBrowserApp } from '../helpers/browser.js';
+import { type BrowserApp, expectAccessible, loadedAfter, startBrowserApp, skipRestOfJourneyAfterFailure } from '../helpers/browser.js';
 import { createUser } from '../helpers/fixtures.js';
 import { linkIn } from '../helpers/mailbox.js';
 import { testPublicUrl } from '../helpers/test-app.js';
@@ -35,11 +35,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await b?.close(); });
 
-let journeyBroken = false;
-beforeEach(({ skip, onTestFailed }) => {
-  if (journeyBroken) skip('an earlier step of the journey failed');
-  onTestFailed(() => { journeyBroken = true; });
-});
+skipRestOfJourneyAfterFailure();
 
 async function chooseFiles(page: Page, files: Array<{ name: string; mimeType: string; buffer: Buffer }>) {
   await page.getByLabel('Anhänge', { exact: true }).setInputFiles(files);

@@ -2,8 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { type BrowserApp, expectAccessible, loadedAfter, startBrowserApp } from '../helpers/browser.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type BrowserApp, expectAccessible, loadedAfter, startBrowserApp, skipRestOfJourneyAfterFailure } from '../helpers/browser.js';
 import { linkIn } from '../helpers/mailbox.js';
 import { testPublicUrl } from '../helpers/test-app.js';
 
@@ -23,12 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await b?.close(); });
 
-// Each step starts where the one before left the browser; after a failure the rest would only fail for that reason.
-let journeyBroken = false;
-beforeEach(({ skip, onTestFailed }) => {
-  if (journeyBroken) skip('an earlier step of the journey failed');
-  onTestFailed(() => { journeyBroken = true; });
-});
+skipRestOfJourneyAfterFailure();
 
 function heading(): Promise<string> {
   return page.getByRole('heading', { level: 1 }).innerText();

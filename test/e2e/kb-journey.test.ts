@@ -1,9 +1,9 @@
 // The Wissensdatenbank in real Chromium with axe on every page: search from the home page, article, vote, comment; suggestions; agents.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { User } from '../../src/db/schema.js';
 import { seedDemoKnowledgeBase } from '../../src/modules/kb/kb-demo.js';
-import { type BrowserApp, expectAccessible, loadedAfter, startBrowserApp } from '../helpers/browser.js';
+import { type BrowserApp, expectAccessible, loadedAfter, startBrowserApp, skipRestOfJourneyAfterFailure } from '../helpers/browser.js';
 import { createUser, defaultPassword } from '../helpers/fixtures.js';
 
 let b: BrowserApp;
@@ -20,12 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await b?.close(); });
 
-// Each step starts where the one before left the browser; after a failure the rest would only fail for that reason.
-let journeyBroken = false;
-beforeEach(({ skip, onTestFailed }) => {
-  if (journeyBroken) skip('an earlier step of the journey failed');
-  onTestFailed(() => { journeyBroken = true; });
-});
+skipRestOfJourneyAfterFailure();
 
 function heading(): Promise<string> {
   return page.getByRole('heading', { level: 1 }).innerText();

@@ -1,7 +1,7 @@
 // Real Chromium against the real app on a local port, with the axe-core check that every browser test runs per page.
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { beforeEach, expect } from 'vitest';
 import { testApp, testPublicUrl, type TestApp } from './test-app.js';
 
 /** Debian's chromium; the tests never download a browser of their own. */
@@ -67,4 +67,16 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   const problems = results.violations.flatMap((violation) =>
     violation.nodes.map((node) => `${violation.id} (${violation.impact ?? 'n/a'}): ${violation.help} at ${node.target.join(' ')}`));
   expect(problems, `axe found WCAG violations on ${what} (${page.url()}):\n  ${problems.join('\n  ')}\n`).toEqual([]);
+}
+
+/**
+ * A journey's steps each start where the one before left the browser: after a failure the rest would only fail for
+ * that reason, so they are skipped with a note instead. Call once at the top of a journey file.
+ */
+export function skipRestOfJourneyAfterFailure(): void {
+  let journeyBroken = false;
+  beforeEach(({ skip, onTestFailed }) => {
+    if (journeyBroken) skip('an earlier step of the journey failed');
+    onTestFailed(() => { journeyBroken = true; });
+  });
 }
