@@ -1,4 +1,5 @@
 // The agents' views in /agent: which requests each holds, the counts in the navigation, order, paging and row markers.
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createUser, loggedInClient } from '../helpers/fixtures.js';
 import { testApp, type TestApp } from '../helpers/test-app.js';
@@ -174,6 +175,27 @@ describe('counts', () => {
 
     t.services.agentTickets.markSpam(me, ticket.id, true);
     expect(await counts()).toMatchObject({ 'Meine offenen Anfragen': '0', 'Wartet auf Kunde': '0', Spam: '1' });
+  });
+
+  test('follow a change that another process writes to the database file', async () => {
+    const { client } = await staffWithClient(t, 'agent');
+    const ticket = newRequest(t, await customer(t));
+    expect(navCounts((await client.get('/agent/views/spam')).body)).toMatchObject({ 'Nicht zugewiesen': '1', Spam: '0' });
+
+    // The CLI or a second server: its own connection to the same file.
+    const other = new Database(t.services.db.$client.name);
+    other.prepare('update tickets set spam_at = ? where id = ?').run(Date.now(), ticket.id);
+    other.close();
+    expect(navCounts((await client.get('/agent/views/spam')).body)).toMatchObject({ 'Nicht zugewiesen': '0', Spam: '1' });
+  });
+
+  test('"Meine offenen Anfragen" counts each agent\'s own requests', async () => {
+    const anna = await staffWithClient(t, 'agent');
+    const ben = await staffWithClient(t, 'agent');
+    const ticket = newRequest(t, await customer(t));
+    expect((await anna.client.submit(`/agent/requests/${ticket.id}`, `/agent/requests/${ticket.id}/assign`, { assignee: 'me' })).statusCode).toBe(303);
+    expect(navCounts((await anna.client.get('/agent/views/meine')).body)['Meine offenen Anfragen']).toBe('1');
+    expect(navCounts((await ben.client.get('/agent/views/meine')).body)['Meine offenen Anfragen']).toBe('0');
   });
 });
 

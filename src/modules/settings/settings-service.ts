@@ -1,8 +1,9 @@
 // Reads and changes the admin settings; a stored value that no longer validates falls back to its default.
+import { prepareChangeCounter } from '../../db/change-counter.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { insertAuditEntry } from '../audit/audit-repository.js';
-import { prepareChangeCounter, readAllSettings, writeSetting } from './settings-repository.js';
+import { readAllSettings, writeSetting } from './settings-repository.js';
 import { defaultSettings, type Settings, settingsSchema } from './settings-schema.js';
 
 export type SettingsService = ReturnType<typeof createSettingsService>;

@@ -1,4 +1,5 @@
 // Use cases of the agent area: the views, working a request, team-lead review, requests for customers, search.
+import { prepareChangeCounter } from '../../db/change-counter.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { Attachment, Ticket, TicketChannel, TicketPriority, User } from '../../db/schema.js';
 import { attachmentBlocks } from '../attachments/attachment-mails.js';
@@ -43,6 +44,9 @@ export type AgentTicketsService = ReturnType<typeof createAgentTicketsService>;
 export function createAgentTicketsService(deps: TicketServiceDeps) {
   const { db, clock, outbox, settings, publicUrl, dueTimes, attachments, ratingLinks } = deps;
   const viewQueries = prepareAgentViewQueries(db);
+  // Every agent page shows the eight view counts, eight queries; they are kept until the database changes.
+  const changeCounter = prepareChangeCounter(db);
+  let countCache: { version: string; counts: Map<string, number> } | undefined;
   const dueViewQueries = prepareDueViewQueries(db);
   const ratingOf = prepareFindRating(db);
 
@@ -107,8 +111,18 @@ export function createAgentTicketsService(deps: TicketServiceDeps) {
     },
 
     viewCounts(user: User): Record<string, number> {
+      const version = changeCounter();
+      if (countCache?.version !== version) countCache = { version, counts: new Map() };
+      const cached = countCache.counts;
       const counts: Record<string, number> = {};
-      for (const view of agentViews) if (canSeeView(user.role, view.key)) counts[view.key] = viewQueries.count(view.key, user.id);
+      for (const view of agentViews) {
+        if (!canSeeView(user.role, view.key)) continue;
+        // "Meine" is the only view whose rows depend on who asks.
+        const cacheKey = view.key === 'meine' ? `meine:${user.id}` : view.key;
+        let count = cached.get(cacheKey);
+        if (count === undefined) cached.set(cacheKey, (count = viewQueries.count(view.key, user.id)));
+        counts[view.key] = count;
+      }
       return counts;
     },
 
