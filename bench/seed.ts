@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { type Db, openDatabase } from '../src/db/client.js';
 import { indexArticle, insertArticle } from '../src/modules/kb/kb-repository.js';
+import { recountSearchTerms } from '../src/modules/tickets/ticket-search.js';
 
 export type SeedProfile = { customers: number; requests: number; messages: number; articles: number };
 
@@ -167,6 +168,8 @@ export function seedDatabase(path: string, profile: SeedProfile, passwordHash: s
   });
 
   for (const trigger of triggers) sqlite.exec(trigger.sql);
+  // The removed triggers also counted each message's words for the agents' search.
+  recountSearchTerms(db);
   seedKnowledgeBase(db, profile.articles, now, random);
   sqlite.pragma('journal_mode = WAL');
   sqlite.close();

@@ -1,5 +1,8 @@
 // The search in the agent header: request numbers, customer addresses, full text over subjects and messages, and input that must never break it.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { ticketMessages } from '../../src/db/schema.js';
+import { maxExpansions } from '../../src/modules/tickets/ticket-search.js';
 import { testApp, type TestApp } from '../helpers/test-app.js';
 import type { WebClient } from '../helpers/web-client.js';
 import { answer, customer, newRequest, staffWithClient } from './agent-pages.js';
@@ -15,6 +18,7 @@ beforeAll(async () => {
 afterAll(async () => { await t.close(); });
 
 const minute = 60_000;
+const byId = (a: number, b: number) => a - b;
 
 function search(q: string) {
   return agentClient.get(`/agent/search?q=${encodeURIComponent(q)}`);
@@ -91,6 +95,31 @@ describe('full text', () => {
     // Words are prefixes, and every word must match.
     expect(await hitTickets('Dampflok')).toEqual([ticket.id]);
     expect(await hitTickets('Dampflokomotive Fahrrad')).toEqual([]);
+  });
+
+  test('a word finds every word it starts, also when it starts more than the word table expands', async () => {
+    const requester = await customer(t);
+    const engine = newRequest(t, requester, 'Lok', 'Die Rangierlokomotive ruckelt.');
+    const lamp = newRequest(t, requester, 'Lampe', 'Die Rangierloklampe flackert.');
+    expect((await hitTickets('Rangierlok')).sort(byId)).toEqual([engine.id, lamp.id].sort(byId));
+    expect(await hitTickets('Rangierlokl')).toEqual([lamp.id]);
+
+    // Forty words that start alike: more than maxExpansions, so FTS5's own prefix query answers.
+    const many = Array.from({ length: maxExpansions + 10 }, (_, index) => `Ersatzteilnummer${String.fromCharCode(97 + (index % 26))}${index}`);
+    const spares = newRequest(t, requester, 'Ersatzteile', many.join(' '));
+    const oneMore = newRequest(t, requester, 'Noch eins', 'Ersatzteilnummern bitte prüfen.');
+    expect((await hitTickets('Ersatzteilnummer')).sort(byId)).toEqual([spares.id, oneMore.id].sort(byId));
+  });
+
+  test('a changed message is found by its new words only, and a word leaves the word table with its last message', async () => {
+    const ticket = newRequest(t, await customer(t), 'Korrektur', 'Der Glockenturmwecker klingelt nicht.');
+    const [message] = messagesOf(t, ticket.id);
+    expect(await hitTickets('Glockenturm')).toEqual([ticket.id]);
+    t.db.update(ticketMessages).set({ body: 'Der Kirchturmwecker klingelt nicht.' }).where(eq(ticketMessages.id, message!.id)).run();
+    expect(await hitTickets('Glockenturm')).toEqual([]);
+    expect(await hitTickets('Kirchturm')).toEqual([ticket.id]);
+    const words = () => t.db.$client.prepare("select term, messages from ticket_search_terms where term in ('glockenturmwecker', 'kirchturmwecker')").all();
+    expect(words()).toEqual([{ term: 'kirchturmwecker', messages: 1 }]);
   });
 
   test('lists a request once, with its newest matching message, when several of its messages match', async () => {

@@ -14,7 +14,7 @@ import { csrfTokenOf, WebClient } from '../helpers/web-client.js';
 import { mailFixture } from './inbound-mails.js';
 import {
   attachmentRows, filePathOf, karla, karlaWords, kbSearchHits, otto, privacyShop, type PrivacyShop, rawMailPathOf,
-  ticketSearchHits, wholeDatabaseText,
+  ticketSearchHits, ticketSearchWordCount, wholeDatabaseText,
 } from './privacy-people.js';
 
 let t: TestApp;
@@ -50,6 +50,8 @@ beforeAll(async () => {
   expect(ticketSearchHits(t, karlaWords.subject)).toBe(1);
   expect(ticketSearchHits(t, 'Bestellnummer')).toBe(1);
   expect(ticketSearchHits(t, 'angerufen')).toBe(1);
+  expect(ticketSearchWordCount(t, karlaWords.body)).toBe(1);
+  expect(ticketSearchWordCount(t, karlaWords.subject)).toBe(1);
   expect(wholeDatabaseText(t)).toContain(karla.email);
   expect(wholeDatabaseText(t)).toContain(karlaWords.comment);
 });
@@ -103,6 +105,9 @@ describe('after the erasure', () => {
     for (const word of [karlaWords.body, karlaWords.subject, 'Bestellnummer', 'angerufen']) expect(ticketSearchHits(t, word), word).toBe(0);
     expect(kbSearchHits(t, karlaWords.comment)).toBe(0);
     expect(ticketSearchHits(t, otto.word)).toBe(1);
+    // The search's word table counts messages per word: her words went with her messages.
+    for (const word of [karlaWords.body, karlaWords.subject]) expect(ticketSearchWordCount(t, word), word).toBe(0);
+    expect(ticketSearchWordCount(t, otto.word)).toBe(1);
     const search = await shop.adminClient.get(`/agent/search?q=${encodeURIComponent(karlaWords.body)}`);
     expect(search.body).not.toContain(`#${shop.formTicketId}`);
   });
@@ -197,6 +202,7 @@ describe('npm run cli -- users:erase --email E', () => {
     expect(before.ottoFiles.filter((path) => existsSync(path))).toEqual([]);
     expect(existsSync(before.ottoRaw)).toBe(false);
     expect(ticketSearchHits(t, otto.word)).toBe(0);
+    expect(ticketSearchWordCount(t, otto.word)).toBe(0);
     expect(await runUsersEraseCommand(t.services.privacy, ['--email', shop.agent.email], () => undefined)).toBe(1);
     expect(await runUsersEraseCommand(t.services.privacy, ['--email', otto.email], () => undefined)).toBe(1);
     expect(await runUsersEraseCommand(t.services.privacy, [], () => undefined)).toBe(2);

@@ -88,6 +88,11 @@ export function ticketSearchHits(t: TestApp, word: string): number {
   return (t.db.$client.prepare('select count(*) as hits from ticket_search where ticket_search match ?').get(`"${word}"`) as { hits: number }).hits;
 }
 
+/** How many messages the agents' search word table counts for this word (0 when the word is not there at all). */
+export function ticketSearchWordCount(t: TestApp, word: string): number {
+  return (t.db.$client.prepare('select messages from ticket_search_terms where term = ?').pluck().get(word.toLowerCase()) as number | undefined) ?? 0;
+}
+
 export function kbSearchHits(t: TestApp, word: string): number {
   return (t.db.$client.prepare('select count(*) as hits from kb_search where kb_search match ?').get(`"${word}"`) as { hits: number }).hits;
 }

@@ -9,7 +9,7 @@ import {
 } from '../../src/modules/tickets/agent-repository.js';
 import { agentPageSize } from '../../src/modules/tickets/agent-tickets-service.js';
 import { agentViews } from '../../src/modules/tickets/agent-views.js';
-import { searchMessages, toFtsQuery } from '../../src/modules/tickets/ticket-search.js';
+import { prepareWordsStarting, searchMessages, searchWords, toFtsQuery } from '../../src/modules/tickets/ticket-search.js';
 import { listTicketsOfRequester } from '../../src/modules/tickets/tickets-repository.js';
 import { customerListPageSize } from '../../src/modules/tickets/tickets-service.js';
 import { testApp, type TestApp } from '../helpers/test-app.js';
@@ -120,11 +120,21 @@ describe('"Meine Aktivitäten"', () => {
 
 describe('agent search', () => {
   test('reads the FTS table newest first, then each hit by primary key, first and later pages', () => {
-    const fts = toFtsQuery('Lok Wagen')!;
+    const fts = toFtsQuery(searchWords('Lok Wagen'), prepareWordsStarting(t.db))!;
     for (const before of [undefined, 500]) {
       const plan = expectServedByIndex(onlyQueryOf((db) => searchMessages(db, fts, before, limit)), 't');
       expect(plan[0]).toMatch(/^SCAN ticket_search VIRTUAL TABLE INDEX \d+:M/);
     }
+  });
+
+  test('turns a typed word into the indexed words it starts with one range of the word table', () => {
+    const statements: string[] = [];
+    const client = t.db.$client;
+    const wordsStarting = prepareWordsStarting({ $client: { prepare: (text: string) => { statements.push(text); return client.prepare(text); } } } as unknown as Db);
+    wordsStarting('lok', 31);
+    expect(statements).toHaveLength(1);
+    const plan = client.prepare(`EXPLAIN QUERY PLAN ${statements[0]}`).all('lok', 'lok\u{10FFFF}', 31) as Array<{ detail: string }>;
+    expect(plan.map((row) => row.detail)).toEqual(['SEARCH ticket_search_terms USING PRIMARY KEY (term>? AND term<?)']);
   });
 });
 

@@ -14,7 +14,7 @@ import {
 import { agentViews, canSeeView, type AgentViewKey } from './agent-views.js';
 import { authorLabel } from './ticket-views.js';
 import { nextStatus, type TicketStatusEvent } from './ticket-status.js';
-import { searchMessages, toFtsQuery } from './ticket-search.js';
+import { prepareWordsStarting, searchMessages, searchWords, toFtsQuery } from './ticket-search.js';
 import type { TicketServiceDeps } from './tickets-service.js';
 import { findTicket, insertEvent, insertMessage, insertTicket, updateTicket } from './tickets-repository.js';
 import { acknowledgementMail } from './ticket-mails.js';
@@ -47,6 +47,7 @@ export function createAgentTicketsService(deps: TicketServiceDeps) {
   // Every agent page shows the eight view counts, eight queries; they are kept until the database changes.
   const changeCounter = prepareChangeCounter(db);
   let countCache: { version: string; counts: Map<string, number> } | undefined;
+  const wordsStarting = prepareWordsStarting(db);
   const dueViewQueries = prepareDueViewQueries(db);
   const ratingOf = prepareFindRating(db);
 
@@ -280,7 +281,7 @@ export function createAgentTicketsService(deps: TicketServiceDeps) {
         const requesterId = findUserIdByEmail(db, trimmed);
         if (requesterId !== undefined) return { kind: 'requester' as const, rows: otherRequestsOf(db, requesterId, 0, 100) };
       }
-      const fts = toFtsQuery(trimmed);
+      const fts = toFtsQuery(searchWords(trimmed), wordsStarting);
       if (!fts) return { kind: 'hits' as const, hits: [], next: undefined };
       const hits = searchMessages(db, fts, beforeMessageId, agentPageSize + 1);
       const page = hits.slice(0, agentPageSize);
