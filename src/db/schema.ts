@@ -69,7 +69,8 @@ export const tickets = sqliteTable(
     dueOrder: integer('due_order').generatedAlwaysAs(sql`coalesce(reply_due_at, 253402300799999)`, { mode: 'virtual' }),
   },
   (table) => [
-    index('tickets_requester_activity_idx').on(table.requesterId, table.lastActivityAt, table.id),
+    // Covers "Meine Aktivitäten": the page's columns are in the index, so a page reads no table rows.
+    index('tickets_requester_activity_idx').on(table.requesterId, table.lastActivityAt, table.id, table.status, table.createdAt, table.subject),
     index('tickets_todo_assignee_activity_idx').on(table.todo, table.assigneeId, table.lastActivityAt, table.id),
     index('tickets_agent_view_activity_idx').on(table.agentView, table.lastActivityAt, table.id),
     index('tickets_review_queue_idx')

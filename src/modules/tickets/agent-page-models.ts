@@ -11,9 +11,17 @@ import { authorLabel, filesByMessage } from './ticket-views.js';
 
 type FoundForAgent = NonNullable<ReturnType<AgentTicketsService['findForAgent']>>;
 
+/** What a view's table shows of each row, named one by one: copying every column with a spread cost a fifth of the page. */
 export function agentViewRows(rows: ViewRow[], now?: Date) {
   return rows.map((row) => ({
-    ...row,
+    id: row.id,
+    subject: row.subject,
+    lastActivityAt: row.lastActivityAt,
+    replyDueAt: row.replyDueAt,
+    requesterName: row.requesterName,
+    requesterEmail: row.requesterEmail,
+    assigneeName: row.assigneeName,
+    solvedWithQuestion: row.solvedWithQuestion,
     statusLabel: agentStatusLabels[row.status],
     priorityLabel: priorityLabels[row.priority],
     customerWroteLast: row.lastPublicBy === 'customer',
@@ -78,8 +86,10 @@ export function agentRequestModel(
       spam: ticket.spamAt !== null,
     },
     requester: { id: requester.id, name: requester.name, email: requester.email, hasPassword: requester.passwordHash !== null },
+    // Named one by one: copying every column of each row with a spread cost more than reading the rows.
     messages: found.messages.map((message) => ({
-      ...message,
+      id: message.id, body: message.body, channel: message.channel, createdAt: message.createdAt, authorId: message.authorId,
+      authorRole: message.authorRole, inboundMailId: message.inboundMailId, suspicious: message.suspicious, hasQuotedText: message.hasQuotedText,
       author: message.authorRole && message.authorRole !== 'customer' ? (message.authorName ?? '') : authorLabel({ name: message.authorName, role: message.authorRole }, settings),
       internal: message.visibility === 'internal',
       isNew: collision.has(message.id),

@@ -27,7 +27,10 @@ export default async function customerRoutes(app: FastifyInstance, { tickets, at
     const page = tickets.listForCustomer(request.user!, { filter: query.status, search: query.q, after });
     return reply.view('requests/index', {
       title: 'Meine Aktivitäten',
-      rows: page.rows.map((row) => ({ ...row, statusKey: customerStatusFilterOf(row.status), statusLabel: customerStatusLabel(row.status) })),
+      rows: page.rows.map((row) => ({
+        id: row.id, subject: row.subject, createdAt: row.createdAt, lastActivityAt: row.lastActivityAt,
+        statusKey: customerStatusFilterOf(row.status), statusLabel: customerStatusLabel(row.status),
+      })),
       filters: Object.entries(customerStatusFilters).map(([key, filter]) => ({ key, label: filter.label })),
       status: query.status,
       q: query.q ?? '',

@@ -65,5 +65,8 @@ export function searchMessages(db: DbOrTx, ftsQuery: string, beforeMessageId: nu
     WHERE ticket_search MATCH ${ftsQuery} ${before}
     ORDER BY ticket_search.rowid DESC
     LIMIT ${limit}`);
-  return rows.map((row) => ({ ...row, lastActivityAt: new Date(row.lastActivityAt) }));
+  return rows.map((row) => ({
+    messageId: row.messageId, ticketId: row.ticketId, subject: row.subject, status: row.status,
+    lastActivityAt: new Date(row.lastActivityAt), requesterName: row.requesterName, snippet: row.snippet,
+  }));
 }

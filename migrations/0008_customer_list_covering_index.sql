@@ -1,0 +1,2 @@
+DROP INDEX `tickets_requester_activity_idx`;--> statement-breakpoint
+CREATE INDEX `tickets_requester_activity_idx` ON `tickets` (`requester_id`,`last_activity_at`,`id`,`status`,`created_at`,`subject`);
