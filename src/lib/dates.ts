@@ -42,25 +42,46 @@ function berlinWallClock(date: Date): Date | undefined {
 
 const twoDigits = (value: number) => (value < 10 ? `0${value}` : String(value));
 
+/** Berlin's day and time as German readers and machines write them, or undefined outside the shortcut's years. */
+function berlinParts(date: Date): { day: string; time: string; isoDay: string } | undefined {
+  const local = berlinWallClock(date);
+  if (!local) return undefined;
+  const year = local.getUTCFullYear();
+  const month = twoDigits(local.getUTCMonth() + 1);
+  const dayOfMonth = twoDigits(local.getUTCDate());
+  return { day: `${dayOfMonth}.${month}.${year}`, time: `${twoDigits(local.getUTCHours())}:${twoDigits(local.getUTCMinutes())}`, isoDay: `${year}-${month}-${dayOfMonth}` };
+}
+
 /** "30.11.2026, 14:05" */
 export function formatDateTime(date: Date): string {
-  const local = berlinWallClock(date);
-  if (!local) return dateTimeFormat.format(date);
-  return `${twoDigits(local.getUTCDate())}.${twoDigits(local.getUTCMonth() + 1)}.${local.getUTCFullYear()}, `
-    + `${twoDigits(local.getUTCHours())}:${twoDigits(local.getUTCMinutes())}`;
+  const parts = berlinParts(date);
+  return parts ? `${parts.day}, ${parts.time}` : dateTimeFormat.format(date);
 }
 
 /** "30.11.2026" */
 export function formatDate(date: Date): string {
-  const local = berlinWallClock(date);
-  if (!local) return dateFormat.format(date);
-  return `${twoDigits(local.getUTCDate())}.${twoDigits(local.getUTCMonth() + 1)}.${local.getUTCFullYear()}`;
+  return berlinParts(date)?.day ?? dateFormat.format(date);
 }
 
 /** The value of a <time datetime> attribute, in Berlin local time: "2026-11-30 14:05". */
 export function machineDateTime(date: Date): string {
-  const local = berlinWallClock(date);
-  if (!local) return isoInBerlinFormat.format(date);
-  return `${local.getUTCFullYear()}-${twoDigits(local.getUTCMonth() + 1)}-${twoDigits(local.getUTCDate())} `
-    + `${twoDigits(local.getUTCHours())}:${twoDigits(local.getUTCMinutes())}`;
+  const parts = berlinParts(date);
+  return parts ? `${parts.isoDay} ${parts.time}` : isoInBerlinFormat.format(date);
+}
+
+/**
+ * `<time datetime="2026-11-30 14:05">30.11.2026, 14:05</time>`: how pages show a moment, from one wall-clock lookup.
+ * Only digits and fixed characters, so the HTML needs no escaping.
+ */
+export function dateTimeHtml(date: Date): string {
+  const parts = berlinParts(date);
+  if (!parts) return `<time datetime="${isoInBerlinFormat.format(date)}">${dateTimeFormat.format(date)}</time>`;
+  return `<time datetime="${parts.isoDay} ${parts.time}">${parts.day}, ${parts.time}</time>`;
+}
+
+/** `<time datetime="2026-11-30 14:05">30.11.2026</time>`: a day, with the moment for machines. */
+export function dateHtml(date: Date): string {
+  const parts = berlinParts(date);
+  if (!parts) return `<time datetime="${isoInBerlinFormat.format(date)}">${dateFormat.format(date)}</time>`;
+  return `<time datetime="${parts.isoDay} ${parts.time}">${parts.day}</time>`;
 }

@@ -19,7 +19,8 @@ export function escapeHtml(text: string): string {
 
 /** Escaped HTML with links; line breaks stay as they are and are kept by the stylesheet (white-space: pre-wrap). */
 export function plainTextToHtml(text: string): string {
-  const matches = linkify.match(text) ?? [];
+  // pretest is linkify-it's quick check that can only err towards yes: most messages hold no address at all.
+  const matches = linkify.pretest(text) ? (linkify.match(text) ?? []) : [];
   let html = '';
   let position = 0;
   for (const match of matches) {

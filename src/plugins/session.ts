@@ -7,6 +7,7 @@ import type { AppConfig } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
 import { prepareSessionQueries } from '../modules/users/sessions-repository.js';
+import { createRememberingSigner } from './remembering-signer.js';
 
 export const sessionCookieName = 'hp_session';
 export const idleLifetimeMs = 12 * 3600_000;
@@ -75,9 +76,10 @@ export function createSessionStore(db: Db, clock: Clock) {
 }
 
 async function sessionPlugin(app: FastifyInstance, { db, clock, config }: { db: Db; clock: Clock; config: AppConfig }) {
-  await app.register(fastifyCookie, { secret: config.appSecret });
+  const signer = createRememberingSigner(config.appSecret);
+  await app.register(fastifyCookie, { secret: signer });
   await app.register(fastifySession, {
-    secret: config.appSecret,
+    secret: signer,
     cookieName: sessionCookieName,
     store: createSessionStore(db, clock),
     saveUninitialized: false,

@@ -4,7 +4,7 @@ import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { User } from '../db/schema.js';
-import { formatDate, formatDateTime, machineDateTime } from '../lib/dates.js';
+import { dateHtml, dateTimeHtml, formatDate, formatDateTime } from '../lib/dates.js';
 import { highlightSnippetHtml, plainTextToHtml } from '../lib/plain-text.js';
 import type { SettingsService } from '../modules/settings/settings-service.js';
 import type { Settings } from '../modules/settings/settings-schema.js';
@@ -30,7 +30,7 @@ declare module 'fastify' {
 }
 
 /** The formatting helpers every template gets as `it.format`; the benchmark baseline renders with the same ones. */
-export const viewHelpers = { dateTime: formatDateTime, date: formatDate, machineDateTime, plainTextToHtml, highlightSnippetHtml };
+export const viewHelpers = { dateTime: formatDateTime, date: formatDate, dateTimeHtml, dateHtml, plainTextToHtml, highlightSnippetHtml };
 
 export function createEta(production: boolean): Eta {
   return new Eta({ views: viewsDir, cache: production, autoEscape: true, autoTrim: [false, 'nl'] });

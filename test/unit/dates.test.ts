@@ -1,7 +1,7 @@
 // Dates in Europe/Berlin: the hand-built formats read exactly like Intl's, across summer-time changes and for any instant.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { formatDate, formatDateTime, machineDateTime } from '../../src/lib/dates.js';
+import { dateHtml, dateTimeHtml, formatDate, formatDateTime, machineDateTime } from '../../src/lib/dates.js';
 
 const berlin = 'Europe/Berlin';
 const intlDateTime = new Intl.DateTimeFormat('de-DE', { timeZone: berlin, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -12,6 +12,8 @@ function expectSameAsIntl(date: Date) {
   expect(formatDateTime(date), date.toISOString()).toBe(intlDateTime.format(date));
   expect(formatDate(date), date.toISOString()).toBe(intlDate.format(date));
   expect(machineDateTime(date), date.toISOString()).toBe(intlMachine.format(date));
+  expect(dateTimeHtml(date), date.toISOString()).toBe(`<time datetime="${intlMachine.format(date)}">${intlDateTime.format(date)}</time>`);
+  expect(dateHtml(date), date.toISOString()).toBe(`<time datetime="${intlMachine.format(date)}">${intlDate.format(date)}</time>`);
 }
 
 describe('German dates in Berlin time', () => {
@@ -20,6 +22,8 @@ describe('German dates in Berlin time', () => {
     expect(formatDateTime(date)).toBe('30.11.2026, 14:05');
     expect(formatDate(date)).toBe('30.11.2026');
     expect(machineDateTime(date)).toBe('2026-11-30 14:05');
+    expect(dateTimeHtml(date)).toBe('<time datetime="2026-11-30 14:05">30.11.2026, 14:05</time>');
+    expect(dateHtml(date)).toBe('<time datetime="2026-11-30 14:05">30.11.2026</time>');
     expect(formatDateTime(new Date('2026-07-01T22:30:00Z'))).toBe('02.07.2026, 00:30');
   });
 

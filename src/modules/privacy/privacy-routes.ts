@@ -44,7 +44,7 @@ export default async function privacyRoutes(app: FastifyInstance, { privacy, age
       .header('Content-Type', 'application/json; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="datenauskunft-${exported.userId}.json"`)
       .header('Cache-Control', 'no-store')
-      .send(await exportAsDownload(exported));
+      .send(exportAsDownload(exported));
   });
 
   // The first step only shows whom the erasure would hit; nothing is changed before the second form is sent.

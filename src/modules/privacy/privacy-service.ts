@@ -1,6 +1,7 @@
 // GDPR use cases: export everything stored about a person, erase a person (one transaction, files after the commit).
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { copyFile, mkdir, unlink, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import type { Db } from '../../db/client.js';
 import type { User } from '../../db/schema.js';
@@ -175,11 +176,36 @@ export async function writeExportFolder(exported: PersonExport, folder: string):
   return { folder, files: written };
 }
 
-/** The export as one JSON document with the files embedded (base64), for the admin's download button. */
-export async function exportAsDownload(exported: PersonExport): Promise<string> {
-  const files: Array<{ name: string; base64: string }> = [];
+/**
+ * The export as one JSON document with the files embedded (base64), for the admin's download button. Streamed file by
+ * file, so a person with gigabytes of attachments costs the server no more memory than one without.
+ */
+export function exportAsDownload(exported: PersonExport): Readable {
+  return Readable.from(exportDocumentChunks(exported));
+}
+
+async function* exportDocumentChunks(exported: PersonExport): AsyncGenerator<string> {
+  const document = JSON.stringify({ ...exported.json, dateien: [] }, null, 2);
+  // "dateien" is the last key: the document up to its empty list, then the files, then the end.
+  yield document.slice(0, document.lastIndexOf('[]') + 1);
+  let count = 0;
   for (const file of exported.files) {
-    if (existsSync(file.source)) files.push({ name: file.name, base64: (await readFile(file.source)).toString('base64') });
+    if (!existsSync(file.source)) continue;
+    yield `${count++ === 0 ? '' : ','}\n    {\n      "name": ${JSON.stringify(file.name)},\n      "base64": "`;
+    yield* base64Chunks(file.source);
+    yield '"\n    }';
   }
-  return JSON.stringify({ ...exported.json, dateien: files }, null, 2);
+  yield `${count === 0 ? '' : '\n  '}]\n}`;
+}
+
+/** A file as base64, chunk by chunk: each chunk encodes a multiple of three bytes, so the pieces join into one valid string. */
+async function* base64Chunks(path: string): AsyncGenerator<string> {
+  let carry: Buffer = Buffer.alloc(0);
+  for await (const chunk of createReadStream(path)) {
+    const bytes = carry.length > 0 ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    const whole = bytes.length - (bytes.length % 3);
+    yield bytes.subarray(0, whole).toString('base64');
+    carry = bytes.subarray(whole);
+  }
+  if (carry.length > 0) yield carry.toString('base64');
 }
