@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { User, UserRole } from '../db/schema.js';
 import type { AccountsService } from '../modules/users/accounts-service.js';
+import type { SessionStore } from './session.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,7 +17,8 @@ async function authPlugin(app: FastifyInstance, { accounts }: { accounts: Accoun
   app.addHook('onRequest', async (request) => {
     const userId = request.session?.userId;
     if (userId === undefined) return;
-    const user = accounts.userById(userId);
+    const loaded = (request.sessionStore as unknown as SessionStore).takeUser(request.session.sessionId);
+    const user = loaded?.id === userId ? loaded : accounts.userById(userId);
     if (!user || user.disabledAt) {
       // An empty session, not none: the routes after this hook use request.session (to log in as someone else, to log out).
       await request.session.regenerate();

@@ -5,6 +5,7 @@ import type { FastifyInstance, Session } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppConfig } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { User } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import { prepareSessionQueries } from '../modules/users/sessions-repository.js';
 import { createRememberingSigner } from './remembering-signer.js';
@@ -22,14 +23,20 @@ declare module 'fastify' {
 type Callback = (error?: unknown, session?: Session | null) => void;
 
 /** The store @fastify/session talks to; it extends the idle expiry at most once per half lifetime. */
+export type SessionStore = ReturnType<typeof createSessionStore>;
+
 export function createSessionStore(db: Db, clock: Clock) {
   const queries = prepareSessionQueries(db);
+  // The account read together with the session, until the auth hook of the same request takes it (see takeUser).
+  let loaded: { sid: string; user: User } | undefined;
   return {
     get(sid: string, callback: Callback) {
       try {
-        const row = queries.find(sid);
+        const found = queries.findWithUser(sid);
         const now = clock.now().getTime();
-        if (!row) return callback(undefined, null);
+        if (!found) return callback(undefined, null);
+        const row = found.session;
+        loaded = found.user ? { sid, user: found.user } : undefined;
         if (row.idleExpiresAt.getTime() <= now || row.absoluteExpiresAt.getTime() <= now) {
           queries.remove(sid);
           return callback(undefined, null);
@@ -63,6 +70,16 @@ export function createSessionStore(db: Db, clock: Clock) {
       } catch (error) {
         callback(error);
       }
+    },
+    /**
+     * The account that get() read with this session. @fastify/session calls get() in its onRequest hook and the auth
+     * hook runs right after it, so it is this request's; for any other session id there is none, and the caller reads
+     * the account itself.
+     */
+    takeUser(sid: string): User | undefined {
+      const user = loaded?.sid === sid ? loaded.user : undefined;
+      loaded = undefined;
+      return user;
     },
     destroy(sid: string, callback: (error?: unknown) => void) {
       try {

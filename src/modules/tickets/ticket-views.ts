@@ -36,6 +36,14 @@ export function showModel(
 ) {
   const { ticket } = found;
   const files = filesByMessage(found.attachments);
+  // A thread has a handful of authors and up to hundreds of messages.
+  const authors = new Map<string, string>();
+  const authorOf = (name: string | null, role: string | null) => {
+    const key = `${role} ${name}`;
+    let label = authors.get(key);
+    if (label === undefined) authors.set(key, (label = authorLabel({ name, role }, settings)));
+    return label;
+  };
   return {
     title: `${ticket.subject} (#${ticket.id})`,
     ticket: {
@@ -53,7 +61,7 @@ export function showModel(
     followUps: found.followUps,
     messages: found.messages.map((message) => ({
       id: message.id,
-      author: authorLabel({ name: message.authorName, role: message.authorRole }, settings),
+      author: authorOf(message.authorName, message.authorRole),
       fromStaff: message.authorRole !== null && message.authorRole !== 'customer',
       createdAt: message.createdAt,
       body: message.body,

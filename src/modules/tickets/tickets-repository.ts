@@ -103,8 +103,7 @@ export function prepareTicketDetailQueries(db: Db) {
     .prepare();
   const publicMessagesQuery = db
     .select({
-      id: ticketMessages.id, body: ticketMessages.body, createdAt: ticketMessages.createdAt, channel: ticketMessages.channel,
-      authorId: ticketMessages.authorId, authorName: users.name, authorRole: users.role,
+      id: ticketMessages.id, body: ticketMessages.body, createdAt: ticketMessages.createdAt, authorName: users.name, authorRole: users.role,
     })
     .from(ticketMessages)
     .leftJoin(users, eq(users.id, ticketMessages.authorId))
