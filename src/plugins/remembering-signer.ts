@@ -8,7 +8,7 @@ const rememberedCookies = 10_000;
 
 /**
  * Every request carries the same few signed cookies again, and checking them meant an HMAC for each cookie plus one to
- * sign the session id anew: about a twentieth of a small page. Signing is deterministic, so a result once computed for
+ * sign the session id anew: several percent of a small page. Signing is deterministic, so a result once computed for
  * a value stays right for as long as the secret does, which is the life of the process.
  */
 export function createRememberingSigner(secret: string) {

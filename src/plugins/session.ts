@@ -22,9 +22,9 @@ declare module 'fastify' {
 
 type Callback = (error?: unknown, session?: Session | null) => void;
 
-/** The store @fastify/session talks to; it extends the idle expiry at most once per half lifetime. */
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
+/** The store @fastify/session talks to; it extends the idle expiry at most once per half lifetime. */
 export function createSessionStore(db: Db, clock: Clock) {
   const queries = prepareSessionQueries(db);
   // The account read together with the session, until the auth hook of the same request takes it (see takeUser).
@@ -36,11 +36,11 @@ export function createSessionStore(db: Db, clock: Clock) {
         const now = clock.now().getTime();
         if (!found) return callback(undefined, null);
         const row = found.session;
-        loaded = found.user ? { sid, user: found.user } : undefined;
         if (row.idleExpiresAt.getTime() <= now || row.absoluteExpiresAt.getTime() <= now) {
           queries.remove(sid);
           return callback(undefined, null);
         }
+        loaded = found.user ? { sid, user: found.user } : undefined;
         if (row.idleExpiresAt.getTime() - now < idleLifetimeMs / 2) {
           queries.extendIdle(sid, new Date(Math.min(now + idleLifetimeMs, row.absoluteExpiresAt.getTime())));
         }

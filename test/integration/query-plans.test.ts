@@ -9,6 +9,7 @@ import {
 } from '../../src/modules/tickets/agent-repository.js';
 import { agentPageSize } from '../../src/modules/tickets/agent-tickets-service.js';
 import { agentViews } from '../../src/modules/tickets/agent-views.js';
+import { rawMailsReceivedBefore, sentMailsWithTextBefore } from '../../src/modules/privacy/privacy-repository.js';
 import { prepareWordsStarting, searchMessages, searchWords, toFtsQuery } from '../../src/modules/tickets/ticket-search.js';
 import { listTicketsOfRequester } from '../../src/modules/tickets/tickets-repository.js';
 import { customerListPageSize } from '../../src/modules/tickets/tickets-service.js';
@@ -151,5 +152,16 @@ describe('the agent request page', () => {
       ['users', (db) => activeTeam(db)],
     ];
     for (const [table, read] of reads) expectServedByIndex(onlyQueryOf(read), table);
+  });
+});
+
+describe('retention sweeps', () => {
+  // The planner would rather take the equality on status in outbox_due_idx / inbound_mails_status_idx: every mail ever.
+  test('read only their partial index, oldest first, without sorting', () => {
+    const before = new Date('2026-11-01T00:00:00Z');
+    const sent = expectServedByIndex(onlyQueryOf((db) => sentMailsWithTextBefore(db, before, 200)), 'outbox');
+    expect(sent).toEqual(['SEARCH outbox USING INDEX outbox_retention_idx (sent_at<?)']);
+    const received = expectServedByIndex(onlyQueryOf((db) => rawMailsReceivedBefore(db, before, 200)), 'inbound_mails');
+    expect(received).toEqual(['SEARCH inbound_mails USING INDEX inbound_mails_retention_idx (received_at<?)']);
   });
 });

@@ -1,5 +1,5 @@
 // SQL for GDPR export and erasure: everything stored about one person, and the retention sweeps of old mail.
-import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import {
   attachments, inboundMails, kbArticles, kbComments, kbVotes, outbox, passwordTokens, satisfactionRatings, sessions,
@@ -127,12 +127,15 @@ export function eraseRowsOfPerson(db: DbOrTx, person: User, at: Date) {
   };
 }
 
-// Retention: each sweep reads one index range (see the partial indexes in schema.ts) in batches.
+// Retention: each sweep reads its partial index (schema.ts) in batches. Named with INDEXED BY, since SQLite's planner
+// prefers the equality on status in outbox_due_idx and inbound_mails_status_idx, which read every mail ever sent or
+// received and sort them: at 100,000 sent mails that blocked the server for most of a second, once a minute.
 
 export function sentMailsWithTextBefore(db: DbOrTx, sentBefore: Date, limit: number): number[] {
-  return db.select({ id: outbox.id }).from(outbox)
-    .where(and(eq(outbox.status, 'sent'), sql`${outbox.textBody} <> ''`, lte(outbox.sentAt, sentBefore)))
-    .orderBy(asc(outbox.sentAt)).limit(limit).all().map((row) => row.id);
+  return db.all<{ id: number }>(sql`
+    SELECT id FROM outbox INDEXED BY outbox_retention_idx
+    WHERE status = 'sent' AND text_body <> '' AND sent_at <= ${sentBefore.getTime()}
+    ORDER BY sent_at LIMIT ${limit}`).map((row) => row.id);
 }
 
 /** Headers stay (the Message-ID answers refer to); the text and HTML go. */
@@ -144,12 +147,10 @@ export function blankMailBodies(db: DbOrTx, ids: number[]): number {
 
 /** Raw mails older than the limit whose file is still there, except mails still waiting to be processed or decided on. */
 export function rawMailsReceivedBefore(db: DbOrTx, receivedBefore: Date, limit: number) {
-  return db.select({ id: inboundMails.id, storageKey: inboundMails.storageKey }).from(inboundMails)
-    .where(and(
-      isNull(inboundMails.rawDeletedAt), lte(inboundMails.receivedAt, receivedBefore),
-      inArray(inboundMails.status, ['processed', 'discarded']),
-    ))
-    .orderBy(asc(inboundMails.receivedAt)).limit(limit).all();
+  return db.all<{ id: number; storageKey: string }>(sql`
+    SELECT id, storage_key AS storageKey FROM inbound_mails INDEXED BY inbound_mails_retention_idx
+    WHERE raw_deleted_at IS NULL AND received_at <= ${receivedBefore.getTime()} AND status IN ('processed', 'discarded')
+    ORDER BY received_at LIMIT ${limit}`);
 }
 
 export function markRawMailsDeleted(db: DbOrTx, ids: number[], at: Date): void {
