@@ -188,7 +188,11 @@ export const sessions = sqliteTable(
     idleExpiresAt: timestamp('idle_expires_at').notNull(),
     absoluteExpiresAt: timestamp('absolute_expires_at').notNull(),
   },
-  (table) => [index('sessions_user_idx').on(table.userId)],
+  (table) => [
+    index('sessions_user_idx').on(table.userId),
+    // The expired-sessions sweep: a session ends at whichever expiry comes first.
+    index('sessions_expiry_idx').on(sql`min(${table.idleExpiresAt}, ${table.absoluteExpiresAt})`),
+  ],
 );
 
 export const cannedReplies = sqliteTable('canned_replies', {

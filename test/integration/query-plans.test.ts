@@ -10,6 +10,7 @@ import {
 import { agentPageSize } from '../../src/modules/tickets/agent-tickets-service.js';
 import { agentViews } from '../../src/modules/tickets/agent-views.js';
 import { rawMailsReceivedBefore, sentMailsWithTextBefore } from '../../src/modules/privacy/privacy-repository.js';
+import { deleteExpiredSessions } from '../../src/modules/users/sessions-repository.js';
 import { prepareWordsStarting, searchMessages, searchWords, toFtsQuery } from '../../src/modules/tickets/ticket-search.js';
 import { listTicketsOfRequester } from '../../src/modules/tickets/tickets-repository.js';
 import { customerListPageSize } from '../../src/modules/tickets/tickets-service.js';
@@ -163,5 +164,11 @@ describe('retention sweeps', () => {
     expect(sent).toEqual(['SEARCH outbox USING INDEX outbox_retention_idx (sent_at<?)']);
     const received = expectServedByIndex(onlyQueryOf((db) => rawMailsReceivedBefore(db, before, 200)), 'inbound_mails');
     expect(received).toEqual(['SEARCH inbound_mails USING INDEX inbound_mails_retention_idx (received_at<?)']);
+  });
+
+  test('expired sessions are found by their first end, sessions_expiry_idx', () => {
+    const plan = planOf(onlyQueryOf((db) => deleteExpiredSessions(db, new Date('2026-11-01T00:00:00Z'), 100)));
+    expect(plan.join('\n')).toContain('USING INDEX sessions_expiry_idx (<expr><?)');
+    expect(plan.join('\n')).not.toMatch(/SCAN sessions\b(?! USING)|TEMP B-TREE/);
   });
 });

@@ -258,6 +258,29 @@ describe('lifetime', () => {
     expect(sessionRowsOf(t, user.id)).toEqual([]);
   });
 
+  test('sessions nobody comes back to are deleted by the automations once either of their ends has passed', async () => {
+    const idle = await createUser(t, 'weggegangen@example.org');
+    await loggedInClient(t, 'weggegangen@example.org');
+    const ending = await createUser(t, 'endet-bald@example.org');
+    await loggedInClient(t, 'endet-bald@example.org');
+    // Written close to its 30-day end: idle still far off, the absolute end in an hour.
+    const loggedInAt = t.clock.now().getTime();
+    t.db.update(sessions).set({ absoluteExpiresAt: new Date(loggedInAt + hour) }).where(eq(sessions.userId, ending.id)).run();
+
+    t.clock.advance(2 * hour);
+    expect((await t.services.automations.runDue(t.clock.now())).expired_sessions).toBeGreaterThanOrEqual(1);
+    expect(sessionRowsOf(t, ending.id)).toEqual([]);
+    expect(sessionRowsOf(t, idle.id)).toHaveLength(1);
+
+    const fresh = await createUser(t, 'gerade-da@example.org');
+    t.clock.advance(9 * hour);
+    await loggedInClient(t, 'gerade-da@example.org');
+    t.clock.advance(hour);
+    await t.services.automations.runDue(t.clock.now());
+    expect(sessionRowsOf(t, idle.id)).toEqual([]);
+    expect(sessionRowsOf(t, fresh.id)).toHaveLength(1);
+  });
+
   test('a disabled account is logged out at its next request', async () => {
     const user = await createUser(t, 'wird-gesperrt@example.org');
     const client = await loggedInClient(t, 'wird-gesperrt@example.org');

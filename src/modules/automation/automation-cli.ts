@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Automations } from './automations-service.js';
 
 export const automationsUsage = `  automations:run [--now ISO]
-      Runs the due automations once (close solved requests, survey and reminder mails, unsent uploads, retention), as if the time
+      Runs the due automations once (close solved requests, survey and reminder mails, unsent uploads, retention, ended sessions), as if the time
       were --now (e.g. 2026-12-07T09:00:00+01:00). Mail it queues is due at once; the server's mail worker sends it.`;
 
 /** Parses the options, runs the jobs, and prints one line per job; returns the exit code. */

@@ -12,6 +12,7 @@ import type { RatingLinks } from '../ratings/rating-links.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { nextStatus } from '../tickets/ticket-status.js';
 import { findTicket, insertEvent, updateTicket } from '../tickets/tickets-repository.js';
+import { deleteExpiredSessions } from '../users/sessions-repository.js';
 import { prepareFindUserById } from '../users/users-repository.js';
 import { reminderMail, surveyMail } from './automation-mails.js';
 import { claimLease, closableTickets, releaseLease, reminderDueTickets, surveyDueTickets } from './automation-repository.js';
@@ -25,7 +26,9 @@ export const surveyAfterMs = day;
 const leaseMs = 5 * 60_000;
 const batchSize = 100;
 
-export const jobNames = ['auto_close', 'satisfaction_survey', 'pending_reminder', 'staged_uploads', 'outbox_retention', 'inbound_retention'] as const;
+export const jobNames = [
+  'auto_close', 'satisfaction_survey', 'pending_reminder', 'staged_uploads', 'outbox_retention', 'inbound_retention', 'expired_sessions',
+] as const;
 export type JobName = (typeof jobNames)[number];
 
 export type AutomationRun = Record<JobName, number> & { skipped: JobName[] };
@@ -120,6 +123,16 @@ export function createAutomations(deps: {
     }
   }
 
+  /** Rows of sessions past their idle or absolute end, in batches, each its own short write. */
+  function deleteEndedSessions(asOf: Date): number {
+    let deleted = 0;
+    for (;;) {
+      const batch = deleteExpiredSessions(db, asOf, batchSize);
+      deleted += batch;
+      if (batch < batchSize) return deleted;
+    }
+  }
+
   const jobs: Record<JobName, (asOf: Date) => number | Promise<number>> = {
     // Closing first: a request that closes now gets no survey whose links could no longer rate it.
     auto_close: closeSolved,
@@ -128,6 +141,7 @@ export function createAutomations(deps: {
     staged_uploads: (asOf) => attachments.sweepStaged(new Date(asOf.getTime() - stagedLifetimeMs)),
     outbox_retention: (asOf) => retention.sentMailBodies(asOf),
     inbound_retention: (asOf) => retention.rawInboundMails(asOf),
+    expired_sessions: deleteEndedSessions,
   };
 
   return {
@@ -139,7 +153,8 @@ export function createAutomations(deps: {
      */
     async runDue(asOf: Date): Promise<AutomationRun> {
       const run: AutomationRun = {
-        auto_close: 0, satisfaction_survey: 0, pending_reminder: 0, staged_uploads: 0, outbox_retention: 0, inbound_retention: 0, skipped: [],
+        auto_close: 0, satisfaction_survey: 0, pending_reminder: 0, staged_uploads: 0, outbox_retention: 0, inbound_retention: 0, expired_sessions: 0,
+        skipped: [],
       };
       for (const name of jobNames) {
         const now = clock.now();

@@ -31,3 +31,13 @@ export function prepareSessionQueries(db: Db) {
 export function deleteSessionsOfUserExcept(db: DbOrTx, userId: number, keepSid: string): void {
   db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.sid, keepSid))).run();
 }
+
+/**
+ * Deletes up to `limit` sessions that ended before `now`, by whichever expiry came first (sessions_expiry_idx), and
+ * says how many. An expired session is refused anyway; its row would only linger with who was logged in and when.
+ */
+export function deleteExpiredSessions(db: DbOrTx, now: Date, limit: number): number {
+  return db.run(sql`
+    DELETE FROM sessions WHERE sid IN (
+      SELECT sid FROM sessions WHERE min(idle_expires_at, absolute_expires_at) <= ${now.getTime()} LIMIT ${limit})`).changes;
+}
