@@ -9,6 +9,7 @@ import { linkIn } from '../helpers/mailbox.js';
 import { testApp, testPublicUrl, type TestApp } from '../helpers/test-app.js';
 import { WebClient } from '../helpers/web-client.js';
 import { anonymous, anyCsrfToken, controlTag, fieldError, notice, outcomes, personWithClient, type Probe, routesUnder } from './admin-pages.js';
+import { answer, viewIds } from './agent-pages.js';
 
 let t: TestApp;
 beforeAll(async () => { t = await testApp(); });
@@ -368,6 +369,25 @@ describe('deactivating and reactivating', () => {
     expect(userRow(agent.id).disabledAt).toBeNull();
     const again = await new WebClient(t.app).submit('/login', '/login', { email: agent.email, password: defaultPassword });
     expect(again.headers.location).toBe('/agent');
+  });
+
+  test('the requests a deactivated agent still had to work go back to "Nicht zugewiesen"; solved ones keep the name', async () => {
+    const { user: leaving } = await personWithClient(t, 'agent', 'Gerda Geht');
+    const { client } = await personWithClient(t, 'admin', 'Anna Admin');
+    const requester = { email: 'kundin-von-gerda@example.org', name: 'Kundin Kurz' };
+    const [open, waiting, solved] = ['Offen bei Gerda', 'Wartet bei Gerda', 'Gelöst von Gerda'].map((subject) => createRequest(t, requester, subject));
+    answer(t, leaving, open!.id, 'open');
+    answer(t, leaving, waiting!.id, 'pending');
+    answer(t, leaving, solved!.id, 'solved');
+
+    expect((await client.submit('/agent/team', `/agent/team/${leaving.id}/disable`, {})).statusCode).toBe(303);
+    const assigneeOf = (id: number) => t.db.select().from(tickets).where(eq(tickets.id, id)).get()!.assigneeId;
+    expect([assigneeOf(open!.id), assigneeOf(waiting!.id), assigneeOf(solved!.id)]).toEqual([null, null, leaving.id]);
+    const unassigned = await viewIds(client, 'nicht-zugewiesen');
+    expect(unassigned).toEqual(expect.arrayContaining([open!.id, waiting!.id]));
+    expect(unassigned).not.toContain(solved!.id);
+    expect((await client.get(`/agent/requests/${open!.id}`)).body).toContain('Zuweisung entfernt (vorher Gerda Geht)');
+    expect(notice((await client.get('/agent/team?hinweis=deaktiviert')).body)).toContain('Ihre offenen Anfragen sind wieder „Nicht zugewiesen“.');
   });
 
   test('deactivating someone who was invited makes their link useless, also after reactivation', async () => {

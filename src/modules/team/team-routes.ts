@@ -17,7 +17,7 @@ const notices: Record<string, string> = {
   hochgestuft: 'Die Adresse gehörte zu einem Kundenkonto. Es ist jetzt ein Teamkonto, die Einladung wurde verschickt.',
   'erneut-eingeladen': 'Eine neue Einladung wurde verschickt. Der Link der vorigen gilt nicht mehr.',
   rolle: 'Die Rolle wurde geändert.',
-  deaktiviert: 'Das Konto ist deaktiviert. Die Person wurde überall abgemeldet und kann sich nicht mehr anmelden.',
+  deaktiviert: 'Das Konto ist deaktiviert. Die Person wurde überall abgemeldet und kann sich nicht mehr anmelden. Ihre offenen Anfragen sind wieder „Nicht zugewiesen“.',
   reaktiviert: 'Das Konto ist wieder aktiv.',
 };
 

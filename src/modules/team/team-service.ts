@@ -7,6 +7,8 @@ import type { Outbox } from '../mail/outbox.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { AccountsService } from '../users/accounts-service.js';
 import { deleteSessionsOfUser, findUserByEmail, insertUser, retireOpenTokens, updateUser } from '../users/users-repository.js';
+import { unassignOpenTicketsOf } from '../tickets/agent-repository.js';
+import { insertEvent } from '../tickets/tickets-repository.js';
 import { invitationMail } from './team-mails.js';
 import { findTeamMember, listTeamMembers, type TeamMemberRow } from './team-repository.js';
 import { mayChangeRole, mayDeactivate, type TeamRole, teamRoleLabels } from './team-rules.js';
@@ -86,7 +88,11 @@ export function createTeamService(deps: {
       }, { behavior: 'immediate' });
     },
 
-    /** Ends every session at once and retires open links, so the next request of that person is anonymous. */
+    /**
+     * Ends every session at once and retires open links, so the next request of that person is anonymous. Requests that
+     * still need work go back to "Nicht zugewiesen", since nobody else would see them in "Meine"; solved and closed ones
+     * keep the name of who worked them.
+     */
     deactivate(actor: User, memberId: number): 'deactivated' | 'not-found' | 'own-account' {
       return db.transaction((tx) => {
         const member = findTeamMember(tx, memberId);
@@ -96,6 +102,9 @@ export function createTeamService(deps: {
         if (!member.disabledAt) updateUser(tx, member.id, { disabledAt: now });
         deleteSessionsOfUser(tx, member.id);
         retireOpenTokens(tx, member.id, now);
+        for (const ticketId of unassignOpenTicketsOf(tx, member.id)) {
+          insertEvent(tx, { ticketId, actorId: actor.id, kind: 'assignee', fromValue: member.name, toValue: null, at: now });
+        }
         insertAuditEntry(tx, { actorId: actor.id, action: 'member_deactivated', targetUserId: member.id, at: now });
         return 'deactivated' as const;
       }, { behavior: 'immediate' });

@@ -196,3 +196,10 @@ export function followUpsOf(db: DbOrTx, ticketId: number) {
   return db.select({ id: tickets.id, subject: tickets.subject, status: tickets.status }).from(tickets)
     .where(eq(tickets.followUpOfId, ticketId)).orderBy(asc(tickets.id)).all();
 }
+
+/** Takes an agent off every request that still needs work (the "Meine" view's rows) and returns their ids. */
+export function unassignOpenTicketsOf(db: DbOrTx, agentId: number): number[] {
+  return db.update(tickets).set({ assigneeId: null })
+    .where(and(eq(tickets.todo, true), eq(tickets.assigneeId, agentId)))
+    .returning({ id: tickets.id }).all().map((row) => row.id);
+}
