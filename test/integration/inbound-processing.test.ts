@@ -346,6 +346,23 @@ describe('stored first, applied exactly once', () => {
   });
 });
 
+describe('the customer\'s page', () => {
+  test('an answer by mail shows its own words, and behind "Zitierten Text anzeigen" the whole mail text', async () => {
+    await createUser(t, 'zitat@example.org', { name: 'Karla Kundin' });
+    const thread = await requestWithAnswer(t, { email: 'zitat@example.org' });
+    const result = await ingest(mailFixture('reply-gmail-de.eml', { IN_REPLY_TO: thread.inReplyTo, TOKEN: thread.token, FROM: 'zitat@example.org' }));
+    expect(result.status).toBe('stored');
+    const customerClient = await loggedInClient(t, 'zitat@example.org');
+    const page = (await customerClient.get(`/requests/${thread.ticket.id}`)).body;
+    const quoted = page.split('<details class="message-quoted">');
+    expect(quoted).toHaveLength(2);
+    expect(quoted[1]).toContain('<summary>Zitierten Text anzeigen</summary>');
+    expect(quoted[1]).toContain('##- Bitte geben Sie Ihre Antwort über dieser Zeile ein -##');
+    // The first message came through the form and the agent's answer from the portal: nothing quoted there.
+    expect(quoted[0]).not.toContain('##- Bitte geben Sie Ihre Antwort');
+  });
+});
+
 describe('the agents\' pages', () => {
   test('"Zitierten Text anzeigen" opens the whole mail; the original can be downloaded; customers never get there', async () => {
     const thread = await requestWithAnswer(t);

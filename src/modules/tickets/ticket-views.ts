@@ -65,6 +65,7 @@ export function showModel(
       fromStaff: message.authorRole !== null && message.authorRole !== 'customer',
       createdAt: message.createdAt,
       body: message.body,
+      fullText: message.quotedText,
       files: files.get(message.id) ?? [],
     })),
     rating: found.rating ? { label: ratingLabels[found.rating.rating], comment: found.rating.comment } : undefined,

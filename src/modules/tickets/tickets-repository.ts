@@ -104,6 +104,8 @@ export function prepareTicketDetailQueries(db: Db) {
   const publicMessagesQuery = db
     .select({
       id: ticketMessages.id, body: ticketMessages.body, createdAt: ticketMessages.createdAt, authorName: users.name, authorRole: users.role,
+      // An answer by mail keeps its whole text, quotes included, beside the trimmed one; only when they differ.
+      quotedText: sql<string | null>`case when ${ticketMessages.bodyFull} <> ${ticketMessages.body} then ${ticketMessages.bodyFull} end`,
     })
     .from(ticketMessages)
     .leftJoin(users, eq(users.id, ticketMessages.authorId))
