@@ -65,7 +65,7 @@ export function showModel(
       fromStaff: message.authorRole !== null && message.authorRole !== 'customer',
       createdAt: message.createdAt,
       body: message.body,
-      fullText: message.quotedText,
+      fullText: message.fullText,
       files: files.get(message.id) ?? [],
     })),
     rating: found.rating ? { label: ratingLabels[found.rating.rating], comment: found.rating.comment } : undefined,

@@ -105,7 +105,7 @@ export function prepareTicketDetailQueries(db: Db) {
     .select({
       id: ticketMessages.id, body: ticketMessages.body, createdAt: ticketMessages.createdAt, authorName: users.name, authorRole: users.role,
       // An answer by mail keeps its whole text, quotes included, beside the trimmed one; only when they differ.
-      quotedText: sql<string | null>`case when ${ticketMessages.bodyFull} <> ${ticketMessages.body} then ${ticketMessages.bodyFull} end`,
+      fullText: sql<string | null>`case when ${ticketMessages.bodyFull} <> ${ticketMessages.body} then ${ticketMessages.bodyFull} end`,
     })
     .from(ticketMessages)
     .leftJoin(users, eq(users.id, ticketMessages.authorId))
