@@ -1,4 +1,4 @@
-// The customer's whole way in real Chromium, from the contact form to a reopened request, with axe on every page.
+// The customer's whole way in real Chromium, from the contact form to a reopened request and an answer by mail, with axe on every page.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -166,5 +166,25 @@ describe.sequential('customer journey', () => {
     expect(await statusInDetails()).toBe('Offen');
     expect(await lastMessage()).toContain('Danke für die Hilfe.\nWann kommt die Ersatzlok?');
     await expectAccessible(page, 'the request after the question guard');
+  });
+
+  test('an answer by mail shows its own words, and opens its quoted text with the keyboard', async () => {
+    const mail = [
+      `From: ${customer.name} <${customer.email}>`, 'To: support@example.com', `Subject: Re: [#${ticketId}] ${subject}`,
+      'Message-ID: <antwort-per-mail@example.org>', 'Date: Mon, 30 Nov 2026 10:00:00 +0100', 'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '',
+      'Die Ersatzlok ist heute angekommen.', '', 'Am 29.11.2026 um 18:00 schrieb Servicecenter:', '> Wir schicken Ihnen eine Ersatzlok.', '',
+    ].join('\r\n');
+    expect((await b.t.services.inbound.ingest(Buffer.from(mail), 'pipe')).status).toBe('stored');
+
+    await page.goto(`${b.origin}/requests/${ticketId}`);
+    expect(await lastMessage()).toContain('Die Ersatzlok ist heute angekommen.');
+    const quoted = page.getByRole('region', { name: 'Verlauf' }).getByRole('listitem').last().locator('details');
+    expect(await quoted.evaluate((element) => (element as HTMLDetailsElement).open)).toBe(false);
+    await quoted.getByText('Zitierten Text anzeigen', { exact: true }).focus();
+    await page.keyboard.press('Enter');
+    expect(await quoted.evaluate((element) => (element as HTMLDetailsElement).open)).toBe(true);
+    expect(await quoted.innerText()).toContain('> Wir schicken Ihnen eine Ersatzlok.');
+    await expectAccessible(page, 'the request with a mail answer and its quoted text open');
   });
 });
