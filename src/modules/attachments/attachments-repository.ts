@@ -1,6 +1,7 @@
 // SQL for attachments: staged uploads, claiming them for a message, the files of a request, one file with its request.
 import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { compiledRows } from '../../db/compiled-rows.js';
 import { type Attachment, attachments, ticketMessages, tickets } from '../../db/schema.js';
 
 export type NewAttachment = typeof attachments.$inferInsert;
@@ -43,7 +44,7 @@ export function prepareAttachmentsOfTicket(db: DbOrTx): (ticketId: number, publi
   const build = (publicOnly: boolean) => {
     const conditions = [eq(ticketMessages.ticketId, sql.placeholder('ticketId'))];
     if (publicOnly) conditions.push(eq(ticketMessages.visibility, 'public'));
-    return db
+    return compiledRows(db
       .select({
         id: attachments.id, messageId: attachments.messageId, filename: attachments.filename,
         contentType: attachments.contentType, size: attachments.size,
@@ -52,7 +53,7 @@ export function prepareAttachmentsOfTicket(db: DbOrTx): (ticketId: number, publi
       .innerJoin(ticketMessages, eq(ticketMessages.id, attachments.messageId))
       .where(and(...conditions))
       .orderBy(asc(attachments.id))
-      .prepare();
+      .prepare());
   };
   const publicFiles = build(true);
   const allFiles = build(false);

@@ -1,6 +1,7 @@
 // SQL for satisfaction ratings: one per request, the ratings of a period with their agents, the latest comments.
 import { and, desc, eq, gte, isNotNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { compiledRows } from '../../db/compiled-rows.js';
 import { type SatisfactionRating, type SatisfactionRatingValue, satisfactionRatings, tickets, users } from '../../db/schema.js';
 
 export function findRating(db: DbOrTx, ticketId: number): SatisfactionRating | undefined {
@@ -9,7 +10,7 @@ export function findRating(db: DbOrTx, ticketId: number): SatisfactionRating | u
 
 /** findRating prepared once: every view of a request page asks for its rating. */
 export function prepareFindRating(db: DbOrTx): (ticketId: number) => SatisfactionRating | undefined {
-  const statement = db.select().from(satisfactionRatings).where(eq(satisfactionRatings.ticketId, sql.placeholder('ticketId'))).prepare();
+  const statement = compiledRows(db.select().from(satisfactionRatings).where(eq(satisfactionRatings.ticketId, sql.placeholder('ticketId'))).prepare());
   return (ticketId) => statement.get({ ticketId });
 }
 

@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { compiledRows } from '../../db/compiled-rows.js';
 import { outbox, ticketEvents, ticketMessages, tickets, users } from '../../db/schema.js';
 import { type AgentViewKey, viewCountCap } from './agent-views.js';
 
@@ -54,13 +55,13 @@ function selectViewRows(db: DbOrTx) {
  * per request cost a third of the page: each is prepared on first use (a view's first and later pages separately) and kept.
  */
 export function prepareAgentViewQueries(db: DbOrTx) {
-  const buildList = (key: AgentViewKey, paged: boolean) => selectViewRows(db)
+  const buildList = (key: AgentViewKey, paged: boolean) => compiledRows(selectViewRows(db)
     .where(paged ? and(viewCondition(key), afterCursor(key)) : viewCondition(key))
     .orderBy(...(key === 'zu-pruefen'
       ? [desc(tickets.solvedWithQuestion), desc(tickets.lastActivityAt), desc(tickets.id)]
       : [desc(tickets.lastActivityAt), desc(tickets.id)]))
     .limit(sql.placeholder('limit'))
-    .prepare();
+    .prepare());
   // Counts at most viewCountCap rows of one view, reading the index only.
   const buildCount = (key: AgentViewKey) => {
     const capped = db.select({ one: sql`1` }).from(tickets).where(viewCondition(key)).limit(viewCountCap).as('capped');
@@ -173,13 +174,13 @@ export function findUserIdByEmail(db: Db, email: string): number | undefined {
 
 /** A view with the answer due first, requests that owe nothing last: one index range like the others (tickets_*_due_idx). */
 export function prepareDueViewQueries(db: DbOrTx) {
-  const build = (key: AgentViewKey, paged: boolean) => selectViewRows(db)
+  const build = (key: AgentViewKey, paged: boolean) => compiledRows(selectViewRows(db)
     .where(paged
       ? and(viewCondition(key), sql`(${tickets.dueOrder}, ${tickets.id}) > (${sql.placeholder('afterDue')}, ${sql.placeholder('afterId')})`)
       : viewCondition(key))
     .orderBy(asc(tickets.dueOrder), asc(tickets.id))
     .limit(sql.placeholder('limit'))
-    .prepare();
+    .prepare());
   const lists = new Map<string, ReturnType<typeof build>>();
   return {
     list(key: AgentViewKey, userId: number, cursor: DueCursor | undefined, limit: number) {

@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { compiledRows } from '../../db/compiled-rows.js';
 import {
   type Ticket, type TicketChannel, type TicketStatus, type MessageVisibility, ticketEvents, ticketMessages, tickets, users,
 } from '../../db/schema.js';
@@ -57,13 +58,13 @@ export function prepareCustomerListQuery(db: DbOrTx) {
     if (shape.search) conditions.push(sql`${tickets.subject} like ${sql.placeholder('pattern')} escape '\\'`);
     // A row value lets SQLite seek to the cursor in the index; the same condition written with OR reads every earlier page.
     if (shape.after) conditions.push(sql`(${tickets.lastActivityAt}, ${tickets.id}) < (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})`);
-    return db
+    return compiledRows(db
       .select({ id: tickets.id, subject: tickets.subject, status: tickets.status, createdAt: tickets.createdAt, lastActivityAt: tickets.lastActivityAt })
       .from(tickets)
       .where(and(...conditions))
       .orderBy(desc(tickets.lastActivityAt), desc(tickets.id))
       .limit(sql.placeholder('limit'))
-      .prepare();
+      .prepare());
   };
   const prepared = new Map<string, ReturnType<typeof build>>();
   return (query: CustomerListQuery) => {
@@ -94,14 +95,14 @@ function escapeLike(text: string): string {
 export function prepareTicketDetailQueries(db: Db) {
   const assignee = alias(users, 'assignee');
   const requester = alias(users, 'requester');
-  const ticketQuery = db
+  const ticketQuery = compiledRows(db
     .select({ ticket: tickets, requesterName: requester.name, requesterEmail: requester.email, assigneeName: assignee.name })
     .from(tickets)
     .innerJoin(requester, eq(requester.id, tickets.requesterId))
     .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
     .where(eq(tickets.id, sql.placeholder('id')))
-    .prepare();
-  const publicMessagesQuery = db
+    .prepare());
+  const publicMessagesQuery = compiledRows(db
     .select({
       id: ticketMessages.id, body: ticketMessages.body, createdAt: ticketMessages.createdAt, authorName: users.name, authorRole: users.role,
       // An answer by mail keeps its whole text, quotes included, beside the trimmed one; only when they differ.
@@ -111,13 +112,13 @@ export function prepareTicketDetailQueries(db: Db) {
     .leftJoin(users, eq(users.id, ticketMessages.authorId))
     .where(and(eq(ticketMessages.ticketId, sql.placeholder('ticketId')), eq(ticketMessages.visibility, 'public')))
     .orderBy(asc(ticketMessages.createdAt), asc(ticketMessages.id))
-    .prepare();
-  const followUpsQuery = db
+    .prepare());
+  const followUpsQuery = compiledRows(db
     .select({ id: tickets.id, subject: tickets.subject })
     .from(tickets)
     .where(eq(tickets.followUpOfId, sql.placeholder('id')))
     .orderBy(asc(tickets.id))
-    .prepare();
+    .prepare());
   return {
     ticket: (id: number) => ticketQuery.get({ id }),
     publicMessages: (ticketId: number) => publicMessagesQuery.all({ ticketId }),

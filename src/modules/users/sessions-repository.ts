@@ -1,15 +1,16 @@
 // SQL for the session store: one row per logged-in browser, with an idle and an absolute expiry.
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { compiledRows } from '../../db/compiled-rows.js';
 import { sessions, users } from '../../db/schema.js';
 
 export type SessionRow = typeof sessions.$inferSelect;
 
 export function prepareSessionQueries(db: Db) {
-  const find = db.select().from(sessions).where(eq(sessions.sid, sql.placeholder('sid'))).prepare();
+  const find = compiledRows(db.select().from(sessions).where(eq(sessions.sid, sql.placeholder('sid'))).prepare());
   // Every logged-in request needs both: one statement instead of two.
-  const findWithUser = db.select({ session: sessions, user: users }).from(sessions)
-    .leftJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.sid, sql.placeholder('sid'))).prepare();
+  const findWithUser = compiledRows(db.select({ session: sessions, user: users }).from(sessions)
+    .leftJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.sid, sql.placeholder('sid'))).prepare());
   return {
     find: (sid: string): SessionRow | undefined => find.get({ sid }),
     findWithUser: (sid: string) => findWithUser.get({ sid }),

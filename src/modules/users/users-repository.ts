@@ -1,6 +1,7 @@
 // SQL for accounts, password tokens and the sessions that belong to an account.
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { compiledRows } from '../../db/compiled-rows.js';
 import { passwordTokens, sessions, type User, type UserRole, users } from '../../db/schema.js';
 
 export function findUserByEmail(db: DbOrTx, email: string): User | undefined {
@@ -13,7 +14,7 @@ export function isErased(db: DbOrTx, userId: number): boolean {
 }
 
 export function prepareFindUserById(db: Db) {
-  const statement = db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare();
+  const statement = compiledRows(db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare());
   return (id: number): User | undefined => statement.get({ id });
 }
 

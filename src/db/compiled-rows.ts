@@ -1,0 +1,100 @@
+// Rows of a prepared drizzle query built by a mapper made once per query, for the statements every page view runs.
+import { Column, getTableName, is, SQL, type SelectedFieldsOrdered } from 'drizzle-orm';
+
+type Placeholders = Record<string, unknown>;
+
+type PreparedSelect<All extends unknown[], Get> = {
+  all(placeholders?: Placeholders): All;
+  get(placeholders?: Placeholders): Get;
+  values(placeholders?: Placeholders): unknown[][];
+};
+
+/** What drizzle's prepared select keeps to itself: its columns in result order, and which joined tables may be missing. */
+type SelectInternals = {
+  fields?: SelectedFieldsOrdered<Column>;
+  joinsNotNullableMap?: Record<string, boolean>;
+  customResultMapper?: unknown;
+};
+
+type Decode = (value: unknown) => unknown;
+type Decoder = { mapFromDriverValue(value: unknown): unknown };
+
+/**
+ * The same rows as `query.all()` and `query.get()`, built faster. Drizzle works out each value's decoder and place in
+ * the result anew for every value of every row; on a request with 100 messages that cost more than the query itself.
+ * Here that is worked out once, from the very fields drizzle prepared the query with, by drizzle's own rules (a
+ * nested object of a left-joined table is null when its first column is). `get` is for queries that find at most one
+ * row. A query drizzle maps in another way keeps drizzle's mapping.
+ */
+export function compiledRows<All extends unknown[], Get>(query: PreparedSelect<All, Get>): { all(placeholders?: Placeholders): All; get(placeholders?: Placeholders): Get } {
+  const internals = query as unknown as SelectInternals;
+  const fields = internals.fields;
+  const plain = fields?.every(({ path, field }) => path.length <= 2 && (is(field, Column) || is(field, SQL)));
+  if (!fields || !plain || internals.customResultMapper) {
+    return { all: (placeholders) => query.all(placeholders), get: (placeholders) => query.get(placeholders) };
+  }
+  const toRow = rowBuilder(fields as Array<{ path: string[]; field: Column | SQL }>, internals.joinsNotNullableMap);
+  return {
+    all: (placeholders) => query.values(placeholders).map(toRow) as All,
+    get: (placeholders) => {
+      const first = query.values(placeholders)[0];
+      return (first ? toRow(first) : undefined) as Get;
+    },
+  };
+}
+
+type Slot =
+  | { key: string; index: number; decode: Decode }
+  | { key: string; members: Array<{ key: string; index: number; decode: Decode }>; nullWhenMissing?: number };
+
+function decoderOf(field: Column | SQL): Decode {
+  // An sql`` field's decoder is what .mapWith() set, kept where drizzle's own mapping reads it.
+  const decoder: Decoder = is(field, Column) ? field : (field as unknown as { decoder: Decoder }).decoder;
+  return (value) => (value === null ? null : decoder.mapFromDriverValue(value));
+}
+
+/** One slot per key of the result, in drizzle's order; a nested object knows which value says its table is missing. */
+function slotsOf(fields: Array<{ path: string[]; field: Column | SQL }>, joinsNotNullableMap: Record<string, boolean> | undefined): Slot[] {
+  const slots: Slot[] = [];
+  const objects = new Map<string, Extract<Slot, { members: unknown }>>();
+  fields.forEach(({ path, field }, index) => {
+    const decode = decoderOf(field);
+    const [key, memberKey] = path as [string, string | undefined];
+    if (memberKey === undefined) return slots.push({ key, index, decode });
+    let object = objects.get(key);
+    if (!object) {
+      objects.set(key, (object = { key, members: [] }));
+      slots.push(object);
+    }
+    object.members.push({ key: memberKey, index, decode });
+  });
+  // Drizzle's rule: the object is null when its first column is, if all its columns come from one table that a join may leave out.
+  for (const object of objects.values()) {
+    const columns = object.members.map(({ index }) => fields[index]!.field).filter((field): field is Column => is(field, Column));
+    const tables = new Set(columns.map((column) => getTableName(column.table)));
+    const [table] = tables;
+    if (joinsNotNullableMap && table !== undefined && tables.size === 1 && !joinsNotNullableMap[table]) {
+      object.nullWhenMissing = fields.indexOf(fields.find(({ field }) => field === columns[0])!);
+    }
+  }
+  return slots;
+}
+
+function rowBuilder(fields: Array<{ path: string[]; field: Column | SQL }>, joinsNotNullableMap: Record<string, boolean> | undefined) {
+  const slots = slotsOf(fields, joinsNotNullableMap);
+  return (values: unknown[]): Record<string, unknown> => {
+    const row: Record<string, unknown> = {};
+    for (const slot of slots) {
+      if ('index' in slot) {
+        row[slot.key] = slot.decode(values[slot.index]);
+      } else if (slot.nullWhenMissing !== undefined && values[slot.nullWhenMissing] === null) {
+        row[slot.key] = null;
+      } else {
+        const object: Record<string, unknown> = {};
+        for (const member of slot.members) object[member.key] = member.decode(values[member.index]);
+        row[slot.key] = object;
+      }
+    }
+    return row;
+  };
+}
