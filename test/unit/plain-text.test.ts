@@ -1,4 +1,6 @@
 // Text people typed, shown as HTML: escaped, web and mail links linked safely, line breaks kept.
+import fc from 'fast-check';
+import LinkifyIt from 'linkify-it';
 import { describe, expect, test } from 'vitest';
 import { escapeHtml, plainTextToHtml } from '../../src/lib/plain-text.js';
 
@@ -51,6 +53,17 @@ describe('links', () => {
     expect(html).not.toMatch(/href="\s*javascript:/i);
     expect(html).not.toContain('<a href="javascript');
     expect(html).not.toMatch(/<a [^>]*href="[^"]*javascript:/i);
+  });
+
+  test('every link linkify-it finds in text is linked, whatever the text around it', () => {
+    const linkify = new LinkifyIt();
+    const pieces = ['http://', 'https://', 'mailto:', '//', 'www.', 'localhost', '@', '.', ':', '/', ' ', '\n', 'shop', 'Müller', 'ä',
+      'de', 'com', 'рф', 'xn--p1ai', '127', '0', '.1', 'z.B.', 'Bestellung', ',', '(', ')', '<', '>', '"', '\u00a0', '\u3000', '_', '-'];
+    const text = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 3 })), { maxLength: 12 }).map((parts) => parts.join(''));
+    fc.assert(fc.property(text, (sample) => {
+      const safeLinks = (linkify.match(sample) ?? []).filter((match) => /^(https?:|mailto:)/i.test(match.url));
+      expect((plainTextToHtml(sample).match(/<a href=/g) ?? []).length).toBe(safeLinks.length);
+    }), { numRuns: 3000 });
   });
 
   test('only http, https and mailto are linked', () => {
