@@ -36,12 +36,11 @@ export function showModel(
 ) {
   const { ticket } = found;
   const files = filesByMessage(found.attachments);
-  // A thread has a handful of authors and up to hundreds of messages.
-  const authors = new Map<string, string>();
-  const authorOf = (name: string | null, role: string | null) => {
-    const key = `${role} ${name}`;
-    let label = authors.get(key);
-    if (label === undefined) authors.set(key, (label = authorLabel({ name, role }, settings)));
+  // A thread has a handful of authors and up to hundreds of messages, and each author is one object (publicMessages).
+  const labels = new Map<object | null, string>();
+  const authorOf = (author: { name: string; role: string } | null) => {
+    let label = labels.get(author);
+    if (label === undefined) labels.set(author, (label = authorLabel(author ?? { name: null, role: null }, settings)));
     return label;
   };
   return {
@@ -61,8 +60,8 @@ export function showModel(
     followUps: found.followUps,
     messages: found.messages.map((message) => ({
       id: message.id,
-      author: authorOf(message.authorName, message.authorRole),
-      fromStaff: message.authorRole !== null && message.authorRole !== 'customer',
+      author: authorOf(message.author),
+      fromStaff: message.author !== null && message.author.role !== 'customer',
       createdAt: message.createdAt,
       body: message.body,
       fullText: message.fullText,

@@ -104,15 +104,31 @@ export function prepareTicketDetailQueries(db: Db) {
     .prepare());
   const publicMessagesQuery = compiledRows(db
     .select({
-      id: ticketMessages.id, body: ticketMessages.body, createdAt: ticketMessages.createdAt, authorName: users.name, authorRole: users.role,
+      id: ticketMessages.id, body: ticketMessages.body, createdAt: ticketMessages.createdAt, authorId: ticketMessages.authorId,
       // An answer by mail keeps its whole text, quotes included, beside the trimmed one; only when they differ.
       fullText: sql<string | null>`case when ${ticketMessages.bodyFull} <> ${ticketMessages.body} then ${ticketMessages.bodyFull} end`,
     })
     .from(ticketMessages)
-    .leftJoin(users, eq(users.id, ticketMessages.authorId))
     .where(and(eq(ticketMessages.ticketId, sql.placeholder('ticketId')), eq(ticketMessages.visibility, 'public')))
     .orderBy(asc(ticketMessages.createdAt), asc(ticketMessages.id))
     .prepare());
+  const authorsQuery = compiledRows(db
+    .select({ id: users.id, name: users.name, role: users.role })
+    .from(users)
+    .where(sql`${users.id} in (select value from json_each(${sql.placeholder('ids')}))`)
+    .prepare());
+  /** A thread has a handful of authors and up to hundreds of messages: each author is read once instead of joined to every message. */
+  function publicMessages(ticketId: number) {
+    const rows = publicMessagesQuery.all({ ticketId });
+    const authorIds = new Set<number>();
+    for (const row of rows) if (row.authorId !== null) authorIds.add(row.authorId);
+    const authors = new Map(authorsQuery.all({ ids: JSON.stringify([...authorIds]) }).map((author) => [author.id, author]));
+    return rows.map((row) => ({
+      id: row.id, body: row.body, createdAt: row.createdAt, fullText: row.fullText,
+      // The messages of one author share one object; null when the account is gone.
+      author: (row.authorId === null ? undefined : authors.get(row.authorId)) ?? null,
+    }));
+  }
   const followUpsQuery = compiledRows(db
     .select({ id: tickets.id, subject: tickets.subject })
     .from(tickets)
@@ -121,7 +137,7 @@ export function prepareTicketDetailQueries(db: Db) {
     .prepare());
   return {
     ticket: (id: number) => ticketQuery.get({ id }),
-    publicMessages: (ticketId: number) => publicMessagesQuery.all({ ticketId }),
+    publicMessages,
     followUps: (id: number) => followUpsQuery.all({ id }),
   };
 }
