@@ -16,6 +16,8 @@ type SelectInternals = {
   customResultMapper?: unknown;
 };
 
+/** A result field that compiledRows maps itself: a column or an sql`` expression, at most one object deep. */
+type PlainField = { path: string[]; field: Column | SQL };
 type Decode = (value: unknown) => unknown;
 type Decoder = { mapFromDriverValue(value: unknown): unknown };
 
@@ -33,7 +35,7 @@ export function compiledRows<All extends unknown[], Get>(query: PreparedSelect<A
   if (!fields || !plain || internals.customResultMapper) {
     return { all: (placeholders) => query.all(placeholders), get: (placeholders) => query.get(placeholders) };
   }
-  const toRow = rowBuilder(fields as Array<{ path: string[]; field: Column | SQL }>, internals.joinsNotNullableMap);
+  const toRow = rowBuilder(fields as PlainField[], internals.joinsNotNullableMap);
   return {
     all: (placeholders) => query.values(placeholders).map(toRow) as All,
     get: (placeholders) => {
@@ -54,7 +56,7 @@ function decoderOf(field: Column | SQL): Decode {
 }
 
 /** One slot per key of the result, in drizzle's order; a nested object knows which value says its table is missing. */
-function slotsOf(fields: Array<{ path: string[]; field: Column | SQL }>, joinsNotNullableMap: Record<string, boolean> | undefined): Slot[] {
+function slotsOf(fields: PlainField[], joinsNotNullableMap: Record<string, boolean> | undefined): Slot[] {
   const slots: Slot[] = [];
   const objects = new Map<string, Extract<Slot, { members: unknown }>>();
   fields.forEach(({ path, field }, index) => {
@@ -70,17 +72,15 @@ function slotsOf(fields: Array<{ path: string[]; field: Column | SQL }>, joinsNo
   });
   // Drizzle's rule: the object is null when its first column is, if all its columns come from one table that a join may leave out.
   for (const object of objects.values()) {
-    const columns = object.members.map(({ index }) => fields[index]!.field).filter((field): field is Column => is(field, Column));
-    const tables = new Set(columns.map((column) => getTableName(column.table)));
+    const columnIndexes = object.members.map(({ index }) => index).filter((index) => is(fields[index]!.field, Column));
+    const tables = new Set(columnIndexes.map((index) => getTableName((fields[index]!.field as Column).table)));
     const [table] = tables;
-    if (joinsNotNullableMap && table !== undefined && tables.size === 1 && !joinsNotNullableMap[table]) {
-      object.nullWhenMissing = fields.indexOf(fields.find(({ field }) => field === columns[0])!);
-    }
+    if (joinsNotNullableMap && table !== undefined && tables.size === 1 && !joinsNotNullableMap[table]) object.nullWhenMissing = columnIndexes[0];
   }
   return slots;
 }
 
-function rowBuilder(fields: Array<{ path: string[]; field: Column | SQL }>, joinsNotNullableMap: Record<string, boolean> | undefined) {
+function rowBuilder(fields: PlainField[], joinsNotNullableMap: Record<string, boolean> | undefined) {
   const slots = slotsOf(fields, joinsNotNullableMap);
   return (values: unknown[]): Record<string, unknown> => {
     const row: Record<string, unknown> = {};

@@ -41,7 +41,7 @@ function selectViewRows(db: DbOrTx) {
   return db
     .select({
       id: tickets.id, subject: tickets.subject, status: tickets.status, priority: tickets.priority,
-      lastActivityAt: tickets.lastActivityAt, createdAt: tickets.createdAt, lastPublicBy: tickets.lastPublicBy,
+      lastActivityAt: tickets.lastActivityAt, lastPublicBy: tickets.lastPublicBy,
       solvedWithQuestion: tickets.solvedWithQuestion, replyDueAt: tickets.replyDueAt, dueOrder: tickets.dueOrder,
       requesterName: requester.name, requesterEmail: requester.email, assigneeName: assignee.name,
     })
