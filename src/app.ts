@@ -52,6 +52,7 @@ import authRoutes, { type RateLimit } from './modules/users/auth-routes.js';
 import { createPasswordHasher, type PasswordHasher } from './modules/users/passwords.js';
 import { publicDir } from './paths.js';
 import authPlugin from './plugins/auth.js';
+import encodeOncePlugin from './plugins/encode-once.js';
 import errorsPlugin from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
@@ -170,6 +171,7 @@ export async function buildApp(config: AppConfig, overrides: Overrides = {}) {
   await app.register(authPlugin, { accounts });
   await app.register(viewsPlugin, { production: config.production, settings, supportAddress: config.supportAddress });
   await app.register(errorsPlugin);
+  await app.register(encodeOncePlugin);
   await app.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: config.production ? '1d' : 0 });
 
   // Public pages: anyone may open them.
