@@ -9,6 +9,8 @@ type PreparedSelect<All extends unknown[], Get> = {
   values(placeholders?: Placeholders): unknown[][];
 };
 
+type Rows<All, Get> = { all(placeholders?: Placeholders): All; get(placeholders?: Placeholders): Get };
+
 /** What drizzle's prepared select keeps to itself: its columns in result order, and which joined tables may be missing. */
 type SelectInternals = {
   fields?: SelectedFieldsOrdered<Column>;
@@ -28,7 +30,7 @@ type Decoder = { mapFromDriverValue(value: unknown): unknown };
  * nested object of a left-joined table is null when its first column is). `get` is for queries that find at most one
  * row. A query drizzle maps in another way keeps drizzle's mapping.
  */
-export function compiledRows<All extends unknown[], Get>(query: PreparedSelect<All, Get>): { all(placeholders?: Placeholders): All; get(placeholders?: Placeholders): Get } {
+export function compiledRows<All extends unknown[], Get>(query: PreparedSelect<All, Get>): Rows<All, Get> {
   const internals = query as unknown as SelectInternals;
   const fields = internals.fields;
   const plain = fields?.every(({ path, field }) => path.length <= 2 && (is(field, Column) || is(field, SQL)));
@@ -70,12 +72,15 @@ function slotsOf(fields: PlainField[], joinsNotNullableMap: Record<string, boole
     }
     object.members.push({ key: memberKey, index, decode });
   });
-  // Drizzle's rule: the object is null when its first column is, if all its columns come from one table that a join may leave out.
+  // Drizzle's rule: the object is null when its first column is, if all its columns come from one table that a join
+  // may leave out.
   for (const object of objects.values()) {
     const columnIndexes = object.members.map(({ index }) => index).filter((index) => is(fields[index]!.field, Column));
     const tables = new Set(columnIndexes.map((index) => getTableName((fields[index]!.field as Column).table)));
     const [table] = tables;
-    if (joinsNotNullableMap && table !== undefined && tables.size === 1 && !joinsNotNullableMap[table]) object.nullWhenMissing = columnIndexes[0];
+    if (joinsNotNullableMap && table !== undefined && tables.size === 1 && !joinsNotNullableMap[table]) {
+      object.nullWhenMissing = columnIndexes[0];
+    }
   }
   return slots;
 }

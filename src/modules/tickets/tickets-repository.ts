@@ -98,8 +98,9 @@ export function prepareTicketDetailQueries(db: Db) {
   const ticketQuery = compiledRows(db
     .select({
       ticket: {
-        id: tickets.id, requesterId: tickets.requesterId, subject: tickets.subject, status: tickets.status, channel: tickets.channel,
-        createdAt: tickets.createdAt, lastActivityAt: tickets.lastActivityAt, followUpOfId: tickets.followUpOfId,
+        id: tickets.id, requesterId: tickets.requesterId, subject: tickets.subject, status: tickets.status,
+        channel: tickets.channel, createdAt: tickets.createdAt, lastActivityAt: tickets.lastActivityAt,
+        followUpOfId: tickets.followUpOfId,
       },
       assigneeName: assignee.name,
     })
@@ -122,7 +123,7 @@ export function prepareTicketDetailQueries(db: Db) {
     .from(users)
     .where(sql`${users.id} in (select value from json_each(${sql.placeholder('ids')}))`)
     .prepare());
-  /** A thread has a handful of authors and up to hundreds of messages: each author is read once instead of joined to every message. */
+  /** A thread has a handful of authors and up to hundreds of messages: each author is read once, not joined to every message. */
   function publicMessages(ticketId: number) {
     const rows = publicMessagesQuery.all({ ticketId });
     const authorIds = new Set<number>();
@@ -130,7 +131,7 @@ export function prepareTicketDetailQueries(db: Db) {
     const authors = new Map(authorsQuery.all({ ids: JSON.stringify([...authorIds]) }).map((author) => [author.id, author]));
     return rows.map((row) => ({
       id: row.id, body: row.body, createdAt: row.createdAt, fullText: row.fullText,
-      // The messages of one author share one object; null when the account is gone.
+      // The messages of one author share one object; null for a message without an author.
       author: (row.authorId === null ? undefined : authors.get(row.authorId)) ?? null,
     }));
   }
