@@ -58,10 +58,13 @@ export function createSessionStore(db: Db, clock: Clock) {
         }
         const now = clock.now();
         const existing = queries.find(sid);
+        // The cookie's expiry is the row's to keep: a stored cookie made @fastify/session rebuild it from its saved form
+        // on every request, which cost more than the rest of the session's restoring.
+        const { cookie: _cookie, ...data } = session;
         queries.upsert({
           sid,
           userId: session.userId ?? null,
-          data: JSON.stringify(session),
+          data: JSON.stringify(data),
           createdAt: existing?.createdAt ?? now,
           idleExpiresAt: new Date(now.getTime() + idleLifetimeMs),
           absoluteExpiresAt: existing?.absoluteExpiresAt ?? new Date(now.getTime() + absoluteLifetimeMs),

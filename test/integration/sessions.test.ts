@@ -75,6 +75,8 @@ describe('a session row exists only after login', () => {
     expect(rows[0]!.sid).toBe(sidOf(client.cookies.get('hp_session')!));
     expect(rows[0]!.idleExpiresAt).toEqual(new Date(t.clock.now().getTime() + 12 * hour));
     expect(rows[0]!.absoluteExpiresAt).toEqual(new Date(t.clock.now().getTime() + 30 * day));
+    // Who is logged in, and nothing of the cookie: its lifetimes are the row's columns.
+    expect(JSON.parse(rows[0]!.data)).toEqual({ userId: user.id });
   });
 });
 
@@ -88,6 +90,9 @@ describe('the session cookie', () => {
     expect(cookie.sameSite).toBe('Lax');
     expect(cookie.path).toBe('/');
     expect(cookie.secure).not.toBe(true);
+    // The browser keeps it for the 30 days of the absolute lifetime (the cookie's expiry is in real time).
+    expect(cookie.expires!.getTime()).toBeGreaterThan(Date.now() + 29 * day);
+    expect(cookie.expires!.getTime()).toBeLessThanOrEqual(Date.now() + 30 * day);
   });
 
   test('gets a fresh value at login: a session id planted before login is worth nothing afterwards', async () => {
