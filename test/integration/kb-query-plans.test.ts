@@ -49,11 +49,11 @@ test.each(Object.entries(cases))('%s', (_name, run) => {
 });
 
 test('an article page: comments, their number and the votes each by index', () => {
-  const queries = repo.prepareArticlePageQueries(t.db);
+  const queries = repo.prepareArticlePageQueries(t.db, 200);
   const statements: Query[] = [];
   const logged = drizzle(t.db.$client, { schema, logger: { logQuery: (sql, params) => statements.push({ sql, params }) } });
-  const prepared = repo.prepareArticlePageQueries(logged as Db);
-  prepared.comments(1, 200);
+  const prepared = repo.prepareArticlePageQueries(logged as Db, 200);
+  prepared.comments(1);
   prepared.commentCount(1);
   prepared.votes(1);
   prepared.vote(1, 'user:1');
@@ -70,7 +70,7 @@ test('search reads ten articles by id, not every published one', () => {
   const statements: string[] = [];
   const original = t.db.$client.prepare.bind(t.db.$client);
   const client = Object.create(t.db.$client, { prepare: { value: (source: string) => { statements.push(source); return original(source); } } });
-  repo.prepareSearchQueries({ ...t.db, $client: client } as Db);
+  repo.prepareSearchQueries({ ...t.db, $client: client } as Db, { candidates: 200, wordsPerPrefix: 13 });
   const hits = statements.find((source) => source.includes('json_each'))!;
   const plan = planOf({ sql: hits, params: ['[1,2,3]'] });
   expect(plan[0]).toBe('SEARCH a USING INTEGER PRIMARY KEY (rowid=?)');

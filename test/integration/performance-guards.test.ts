@@ -7,6 +7,7 @@ import { sessions } from '../../src/db/schema.js';
 import { createRequest, loggedInClient } from '../helpers/fixtures.js';
 import { testApp, type TestApp } from '../helpers/test-app.js';
 import { WebClient } from '../helpers/web-client.js';
+import { knowledgeBase, personWithClient } from './kb-pages.js';
 import { addMessage, createAgent, customerWithClient } from './request-pages.js';
 
 // Eta compiles a template by calling its instance's compile(); this file's Eta writes down every file it compiles.
@@ -197,5 +198,30 @@ describe('hot queries are prepared once', () => {
     for (const [browser, url] of pages) {
       expect(await preparesOf(t, () => ok(browser, url)), url).toEqual([]);
     }
+  });
+
+  test('SQLite keeps their compiled statements: no LIMIT is a bound parameter, no pragma is read as a table', async () => {
+    // SQLite compiles a statement anew on every run when either is in it, as if it had never been prepared.
+    const { user, client } = await customerWithClient(t);
+    const ticket = createRequest(t, user, 'Lieferung unvollständig');
+    const agent = await loggedInClient(t, (await createAgent(t)).email);
+    const { user: author } = await personWithClient(t, 'agent');
+    const article = knowledgeBase(t, author).publish('Lieferzeiten', 'Pakete kommen in zwei Tagen.');
+    const pages: Array<[WebClient, string]> = [
+      [client, '/requests'],
+      [client, '/requests?status=offen&q=Lieferung'],
+      [client, `/requests/${ticket.id}`],
+      [client, article.path],
+      [client, '/kb/search?q=Lieferzeit'],
+      [agent, '/agent/views/nicht-zugewiesen'],
+      [agent, '/agent/views/meine?sortierung=faellig'],
+      [agent, '/agent/search?q=Lieferung'],
+    ];
+    const statements = await statementsOf(t, async () => {
+      for (const [browser, url] of pages) await ok(browser, url);
+    });
+    expect(statements.length).toBeGreaterThan(pages.length * 2);
+    const recompiled = statements.map(({ sql }) => sql).filter((sql) => /\blimit\s+\?|\bpragma_\w+/i.test(sql));
+    expect(recompiled).toEqual([]);
   });
 });

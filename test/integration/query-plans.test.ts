@@ -8,7 +8,7 @@ import {
   otherRequestsOf,
 } from '../../src/modules/tickets/agent-repository.js';
 import { agentPageSize } from '../../src/modules/tickets/agent-tickets-service.js';
-import { agentViews } from '../../src/modules/tickets/agent-views.js';
+import { agentViews, viewCountCap } from '../../src/modules/tickets/agent-views.js';
 import { rawMailsReceivedBefore, sentMailsWithTextBefore } from '../../src/modules/privacy/privacy-repository.js';
 import { deleteExpiredSessions } from '../../src/modules/users/sessions-repository.js';
 import { prepareWordsStarting, searchMessages, searchWords, toFtsQuery } from '../../src/modules/tickets/ticket-search.js';
@@ -100,7 +100,7 @@ describe('agent views', () => {
     test(`"${view.label}": the navigation count reads the index only as far as the cap`, () => {
       const query = onlyQueryOf((db) => countView(db, view.key, userId));
       expectServedByIndex(query);
-      expect(query.sql).toMatch(/limit \?/);
+      expect(query.sql).toContain(`limit ${viewCountCap})`);
     });
   }
 });
@@ -135,9 +135,9 @@ describe('agent search', () => {
     const statements: string[] = [];
     const client = t.db.$client;
     const wordsStarting = prepareWordsStarting({ $client: { prepare: (text: string) => { statements.push(text); return client.prepare(text); } } } as unknown as Db);
-    wordsStarting('lok', 31);
+    wordsStarting('lok');
     expect(statements).toHaveLength(1);
-    const plan = client.prepare(`EXPLAIN QUERY PLAN ${statements[0]}`).all('lok', 'lok\u{10FFFF}', 31) as Array<{ detail: string }>;
+    const plan = client.prepare(`EXPLAIN QUERY PLAN ${statements[0]}`).all('lok', 'lok\u{10FFFF}') as Array<{ detail: string }>;
     expect(plan.map((row) => row.detail)).toEqual(['SEARCH ticket_search_terms USING PRIMARY KEY (term>? AND term<?)']);
   });
 });

@@ -2,6 +2,7 @@
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { limitText, literalLimit } from '../../db/literal-limit.js';
 import {
   type KbArticle, type KbArticleStatus, type KbCategory, type KbComment, type KbSection, kbArticles, kbCategories, kbComments,
   kbSections, kbVotes, users,
@@ -197,13 +198,16 @@ export type SearchHitRow = {
   sectionId: number; sectionName: string; categoryId: number; categoryName: string;
 };
 
-export function prepareSearchQueries(db: Db) {
-  // The newest `limit` matches, read in rowid order straight from the index: no ranking, no sort over every match.
+/** How many rows the search reads at most: candidate articles, and indexed words per typed prefix. */
+export type SearchLimits = { candidates: number; wordsPerPrefix: number };
+
+export function prepareSearchQueries(db: Db, limits: SearchLimits) {
+  // The newest matches up to the limit, read in rowid order straight from the index: no ranking, no sort over every match.
   // bm25() runs for these rows only; a word that occurs in every article costs no more than a rare one.
-  const candidates = db.$client.prepare<[string, number], SearchCandidate>(`
+  const candidates = db.$client.prepare<[string], SearchCandidate>(`
     SELECT rowid AS id, bm25(kb_search, ${titleWeight}.0, 1.0) AS score
     FROM kb_search WHERE kb_search MATCH ?
-    ORDER BY rowid DESC LIMIT ?`);
+    ORDER BY rowid DESC LIMIT ${limitText(limits.candidates)}`);
   const hits = db.$client.prepare<[string], SearchHitRow>(`
     SELECT a.id, a.title, substr(a.body_text, 1, 20000) AS bodyText, a.updated_at AS updatedAt,
            s.id AS sectionId, s.name AS sectionName, c.id AS categoryId, c.name AS categoryName
@@ -211,12 +215,12 @@ export function prepareSearchQueries(db: Db) {
     JOIN kb_sections s ON s.id = a.section_id
     JOIN kb_categories c ON c.id = s.category_id
     WHERE a.id IN (SELECT value FROM json_each(?)) AND +a.status = 'published'`); // the + keeps SQLite on the ids, off the status index
-  const wordsStarting = db.$client.prepare<[string, string, number], string>(
-    'SELECT term FROM kb_search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?').pluck();
+  const wordsStarting = db.$client.prepare<[string, string], string>(
+    `SELECT term FROM kb_search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ${limitText(limits.wordsPerPrefix)}`).pluck();
   return {
-    candidates: (match: string, limit: number): SearchCandidate[] => candidates.all(match, limit),
-    /** The indexed words that start with this prefix, at most `limit` of them (a b-tree range, no FTS5 work). */
-    wordsStarting: (prefix: string, limit: number): string[] => wordsStarting.all(prefix, `${prefix}\u{10FFFF}`, limit),
+    candidates: (match: string): SearchCandidate[] => candidates.all(match),
+    /** The indexed words that start with this prefix (a b-tree range, no FTS5 work). */
+    wordsStarting: (prefix: string): string[] => wordsStarting.all(prefix, `${prefix}\u{10FFFF}`),
     /** The rows of these articles, in no particular order. */
     hitsByIds: (ids: number[]): SearchHitRow[] => (ids.length ? hits.all(JSON.stringify(ids)) : []),
   };
@@ -282,8 +286,8 @@ export function countCommentsAfter(db: DbOrTx, authorId: number, after: Date): n
 
 const visibleWithParent = sql`${kbComments.hiddenAt} is null and (${kbComments.replyToId} is null or ${parent.hiddenAt} is null)`;
 
-/** What an article page reads besides the article, prepared once: visible comments, their number, votes. */
-export function prepareArticlePageQueries(db: Db) {
+/** What an article page reads besides the article, prepared once: the newest visible comments, their number, votes. */
+export function prepareArticlePageQueries(db: Db, commentsShown: number) {
   const articleId = sql.placeholder('articleId');
   const comments = db
     .select({
@@ -295,7 +299,7 @@ export function prepareArticlePageQueries(db: Db) {
     .leftJoin(parent, eq(parent.id, kbComments.replyToId))
     .where(and(eq(kbComments.articleId, articleId), visibleWithParent))
     .orderBy(desc(kbComments.createdAt), desc(kbComments.id))
-    .limit(sql.placeholder('limit'))
+    .limit(literalLimit(commentsShown))
     .prepare();
   const commentCount = db.select({ comments: count() })
     .from(kbComments)
@@ -307,8 +311,8 @@ export function prepareArticlePageQueries(db: Db) {
   const vote = db.select({ helpful: kbVotes.helpful }).from(kbVotes)
     .where(and(eq(kbVotes.articleId, articleId), eq(kbVotes.voterKey, sql.placeholder('voterKey')))).prepare();
   return {
-    /** The newest `limit` visible comments (an answer to a hidden comment is hidden with it), oldest first. */
-    comments: (id: number, limit: number) => comments.all({ articleId: id, limit }).reverse(),
+    /** The newest visible comments (an answer to a hidden comment is hidden with it), oldest first. */
+    comments: (id: number) => comments.all({ articleId: id }).reverse(),
     commentCount: (id: number): number => commentCount.get({ articleId: id })?.comments ?? 0,
     votes(id: number): VoteCounts {
       const rows = votes.all({ articleId: id });

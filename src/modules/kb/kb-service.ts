@@ -53,8 +53,8 @@ export type KbSearchResult = {
 
 export function createKbService({ db, clock }: { db: Db; clock: Clock }) {
   const articles = repo.prepareArticleQueries(db);
-  const articlePages = repo.prepareArticlePageQueries(db);
-  const searchQueries = repo.prepareSearchQueries(db);
+  const articlePages = repo.prepareArticlePageQueries(db, commentsShown);
+  const searchQueries = repo.prepareSearchQueries(db, { candidates: searchCandidateCap, wordsPerPrefix: maxExpansions + 1 });
 
   /** The capped candidates of the first query that finds any: all words, else any word. Best first. */
   function rankedMatches(text: string): { terms: SearchTerm[]; ranked: repo.SearchCandidate[]; matchedAll: boolean } | undefined {
@@ -63,15 +63,15 @@ export function createKbService({ db, clock }: { db: Db; clock: Clock }) {
     const expansions = new Map<string, string[] | undefined>();
     for (const term of query.terms) {
       if (!isExpanded(term)) continue;
-      const words = searchQueries.wordsStarting(term.text, maxExpansions + 1);
+      const words = searchQueries.wordsStarting(term.text);
       expansions.set(term.text, words.length > maxExpansions ? undefined : words);
     }
     const all = matchExpression(query.terms, expansions, 'AND');
-    let ranked = all ? searchQueries.candidates(all, searchCandidateCap) : [];
+    let ranked = all ? searchQueries.candidates(all) : [];
     let matchedAll = true;
     const any = query.terms.length > 1 ? matchExpression(query.terms, expansions, 'OR') : undefined;
     if (ranked.length === 0 && any) {
-      ranked = searchQueries.candidates(any, searchCandidateCap);
+      ranked = searchQueries.candidates(any);
       matchedAll = false;
     }
     // bm25 is smaller for better matches; among equals the newer article first.
@@ -147,7 +147,7 @@ export function createKbService({ db, clock }: { db: Db; clock: Clock }) {
     /** What an article page shows besides the article: the visible comments, their number, the votes. */
     articleExtras(articleId: number, voterKey: string | undefined) {
       return {
-        comments: articlePages.comments(articleId, commentsShown),
+        comments: articlePages.comments(articleId),
         commentCount: articlePages.commentCount(articleId),
         votes: articlePages.votes(articleId),
         myVote: voterKey === undefined ? undefined : articlePages.vote(articleId, voterKey),

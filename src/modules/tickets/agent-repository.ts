@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, ne, sql, type SQL } from 'driz
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { compiledRows } from '../../db/compiled-rows.js';
+import { literalLimit } from '../../db/literal-limit.js';
 import { outbox, ticketEvents, ticketMessages, tickets, users } from '../../db/schema.js';
 import { type AgentViewKey, viewCountCap } from './agent-views.js';
 
@@ -55,26 +56,26 @@ function selectViewRows(db: DbOrTx) {
  * per request cost a third of the page: each is prepared on first use (a view's first and later pages separately) and kept.
  */
 export function prepareAgentViewQueries(db: DbOrTx) {
-  const buildList = (key: AgentViewKey, paged: boolean) => compiledRows(selectViewRows(db)
+  const buildList = (key: AgentViewKey, paged: boolean, limit: number) => compiledRows(selectViewRows(db)
     .where(paged ? and(viewCondition(key), afterCursor(key)) : viewCondition(key))
     .orderBy(...(key === 'zu-pruefen'
       ? [desc(tickets.solvedWithQuestion), desc(tickets.lastActivityAt), desc(tickets.id)]
       : [desc(tickets.lastActivityAt), desc(tickets.id)]))
-    .limit(sql.placeholder('limit'))
+    .limit(literalLimit(limit))
     .prepare());
   // Counts at most viewCountCap rows of one view, reading the index only.
   const buildCount = (key: AgentViewKey) => {
-    const capped = db.select({ one: sql`1` }).from(tickets).where(viewCondition(key)).limit(viewCountCap).as('capped');
+    const capped = db.select({ one: sql`1` }).from(tickets).where(viewCondition(key)).limit(literalLimit(viewCountCap)).as('capped');
     return db.select({ count: sql<number>`count(*)` }).from(capped).prepare();
   };
   const lists = new Map<string, ReturnType<typeof buildList>>();
   const counts = new Map<AgentViewKey, ReturnType<typeof buildCount>>();
   return {
     list(key: AgentViewKey, userId: number, cursor: ViewCursor | undefined, limit: number) {
-      const shape = `${key}|${cursor !== undefined}`;
+      const shape = `${key}|${cursor !== undefined}|${limit}`;
       let statement = lists.get(shape);
-      if (!statement) lists.set(shape, (statement = buildList(key, cursor !== undefined)));
-      return statement.all({ userId, limit, afterAt: cursor?.lastActivityAt, afterId: cursor?.id, flagged: cursor?.flagged ? 1 : 0 });
+      if (!statement) lists.set(shape, (statement = buildList(key, cursor !== undefined, limit)));
+      return statement.all({ userId, afterAt: cursor?.lastActivityAt, afterId: cursor?.id, flagged: cursor?.flagged ? 1 : 0 });
     },
     count(key: AgentViewKey, userId: number): number {
       let statement = counts.get(key);
@@ -174,20 +175,20 @@ export function findUserIdByEmail(db: Db, email: string): number | undefined {
 
 /** A view with the answer due first, requests that owe nothing last: one index range like the others (tickets_*_due_idx). */
 export function prepareDueViewQueries(db: DbOrTx) {
-  const build = (key: AgentViewKey, paged: boolean) => compiledRows(selectViewRows(db)
+  const build = (key: AgentViewKey, paged: boolean, limit: number) => compiledRows(selectViewRows(db)
     .where(paged
       ? and(viewCondition(key), sql`(${tickets.dueOrder}, ${tickets.id}) > (${sql.placeholder('afterDue')}, ${sql.placeholder('afterId')})`)
       : viewCondition(key))
     .orderBy(asc(tickets.dueOrder), asc(tickets.id))
-    .limit(sql.placeholder('limit'))
+    .limit(literalLimit(limit))
     .prepare());
   const lists = new Map<string, ReturnType<typeof build>>();
   return {
     list(key: AgentViewKey, userId: number, cursor: DueCursor | undefined, limit: number) {
-      const shape = `${key}|${cursor !== undefined}`;
+      const shape = `${key}|${cursor !== undefined}|${limit}`;
       let statement = lists.get(shape);
-      if (!statement) lists.set(shape, (statement = build(key, cursor !== undefined)));
-      return statement.all({ userId, limit, afterDue: cursor?.dueOrder, afterId: cursor?.id });
+      if (!statement) lists.set(shape, (statement = build(key, cursor !== undefined, limit)));
+      return statement.all({ userId, afterDue: cursor?.dueOrder, afterId: cursor?.id });
     },
   };
 }

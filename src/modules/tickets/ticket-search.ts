@@ -1,6 +1,7 @@
 // Agents' full-text search over subjects and messages (SQLite FTS5), newest first; any typed text is safe.
 import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { limitText } from '../../db/literal-limit.js';
 import { hitEnd, hitStart } from '../../lib/plain-text.js';
 
 const maxWords = 12;
@@ -24,21 +25,21 @@ export function indexSpelling(word: string): string {
  * the same hits, but first merges the entries of all those words: at millions of messages, a second for a common one.
  * A word that starts more than maxExpansions words, or none that the table knows, is left to that prefix query.
  */
-export function toFtsQuery(words: string[], wordsStarting: (prefix: string, limit: number) => string[]): string | undefined {
+export function toFtsQuery(words: string[], wordsStarting: (prefix: string) => string[]): string | undefined {
   if (words.length === 0) return undefined;
   return words.map((word) => {
-    const expansions = wordsStarting(indexSpelling(word), maxExpansions + 1);
+    const expansions = wordsStarting(indexSpelling(word));
     if (expansions.length === 0 || expansions.length > maxExpansions) return `"${word}"*`;
     const quoted = expansions.map((term) => `"${term.replaceAll('"', '""')}"`);
     return quoted.length === 1 ? quoted[0]! : `(${quoted.join(' OR ')})`;
   }).join(' AND '); // FTS5 takes no bracket after a phrase without an operator between them
 }
 
-/** The indexed words that start with a prefix, at most `limit` of them: a range of the terms table's primary key. */
-export function prepareWordsStarting(db: Db): (prefix: string, limit: number) => string[] {
-  const statement = db.$client.prepare<[string, string, number], string>(
-    'SELECT term FROM ticket_search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?').pluck();
-  return (prefix, limit) => statement.all(prefix, `${prefix}\u{10FFFF}`, limit);
+/** The indexed words that start with a prefix, one more than maxExpansions at most: a range of the terms table's primary key. */
+export function prepareWordsStarting(db: Db): (prefix: string) => string[] {
+  const statement = db.$client.prepare<[string, string], string>(
+    `SELECT term FROM ticket_search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ${limitText(maxExpansions + 1)}`).pluck();
+  return (prefix) => statement.all(prefix, `${prefix}\u{10FFFF}`);
 }
 
 /** Counts every word of ticket_search afresh, for bulk loads that write the index directly instead of through the triggers. */
@@ -64,7 +65,7 @@ export function searchMessages(db: DbOrTx, ftsQuery: string, beforeMessageId: nu
     JOIN users u ON u.id = t.requester_id
     WHERE ticket_search MATCH ${ftsQuery} ${before}
     ORDER BY ticket_search.rowid DESC
-    LIMIT ${limit}`);
+    LIMIT ${sql.raw(limitText(limit))}`);
   return rows.map((row) => ({
     messageId: row.messageId, ticketId: row.ticketId, subject: row.subject, status: row.status,
     lastActivityAt: new Date(row.lastActivityAt), requesterName: row.requesterName, snippet: row.snippet,

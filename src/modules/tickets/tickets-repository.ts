@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { compiledRows } from '../../db/compiled-rows.js';
+import { literalLimit } from '../../db/literal-limit.js';
 import {
   type Ticket, type TicketChannel, type TicketStatus, type MessageVisibility, ticketEvents, ticketMessages, tickets, users,
 } from '../../db/schema.js';
@@ -49,7 +50,7 @@ export type CustomerListQuery = {
  * it anew cost about a tenth of the page.
  */
 export function prepareCustomerListQuery(db: DbOrTx) {
-  type Shape = { statuses?: readonly TicketStatus[]; search: boolean; after: boolean };
+  type Shape = { statuses?: readonly TicketStatus[]; search: boolean; after: boolean; limit: number };
   const build = (shape: Shape) => {
     const conditions = [eq(tickets.requesterId, sql.placeholder('requesterId'))];
     // The statuses come from the fixed filters, so they are part of the shape rather than parameters.
@@ -63,13 +64,13 @@ export function prepareCustomerListQuery(db: DbOrTx) {
       .from(tickets)
       .where(and(...conditions))
       .orderBy(desc(tickets.lastActivityAt), desc(tickets.id))
-      .limit(sql.placeholder('limit'))
+      .limit(literalLimit(shape.limit))
       .prepare());
   };
   const prepared = new Map<string, ReturnType<typeof build>>();
   return (query: CustomerListQuery) => {
-    const shape: Shape = { statuses: query.statuses, search: Boolean(query.subjectContains), after: query.after !== undefined };
-    const key = `${shape.statuses?.join(',') ?? '*'}|${shape.search}|${shape.after}`;
+    const shape: Shape = { statuses: query.statuses, search: Boolean(query.subjectContains), after: query.after !== undefined, limit: query.limit };
+    const key = `${shape.statuses?.join(',') ?? '*'}|${shape.search}|${shape.after}|${shape.limit}`;
     let statement = prepared.get(key);
     if (!statement) prepared.set(key, (statement = build(shape)));
     return statement.all({
@@ -77,7 +78,6 @@ export function prepareCustomerListQuery(db: DbOrTx) {
       pattern: query.subjectContains ? `%${escapeLike(query.subjectContains)}%` : undefined,
       afterAt: query.after?.lastActivityAt,
       afterId: query.after?.id,
-      limit: query.limit,
     });
   };
 }
