@@ -77,7 +77,7 @@ async function main() {
       while (sink.arrivals.length < mailCount) await new Promise((resolve) => setTimeout(resolve, 100));
       const drainSeconds = (sink.arrivals.at(-1)! - queuedAt) / 1000;
 
-      const rate = (slice: { latencies: number[]; seconds: number }) => slice.latencies.length / slice.seconds;
+      const rate = (slice: { answers: number; seconds: number }) => slice.answers / slice.seconds;
       const rows: Array<[string, string]> = [
         ['mails delivered', String(mailCount)],
         ['drain time (from queueing, incl. the worker\'s next poll)', `${drainSeconds.toFixed(1)} s`],

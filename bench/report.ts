@@ -18,7 +18,8 @@ export function formatReport(input: {
   const lines = [
     `Profile "${input.profileName}": ${count(profile.customers)} customers, ${count(profile.requests)} requests, ${count(profile.messages)} messages, ${count(profile.articles)} KB articles; `
       + `${input.timing.seconds} s per scenario in ${input.timing.rounds} slices, each page taking turns with the baseline. `
-      + '"vs. baseline" compares with the baseline slices beside the page (rows without them: with all baseline slices).',
+      + '"vs. baseline" compares with the baseline slices beside the page (rows without them: with all baseline slices). '
+      + 'Latencies leave out the first answer on each connection, which waits for the server to take the connection.',
     '',
     '| scenario | req/s | p50 ms | p99 ms | vs. baseline | server CPU ms/req | server RSS MB |',
     '|---|---:|---:|---:|---:|---:|---:|',
