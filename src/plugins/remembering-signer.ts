@@ -1,5 +1,6 @@
 // @fastify/cookie's cookie signer with a memory of recent results, for the session and CSRF cookies of every request.
 import { Signer } from '@fastify/cookie';
+import { remembered } from '../lib/remembered.js';
 
 type Unsigned = ReturnType<Signer['unsign']>;
 
@@ -13,15 +14,8 @@ const rememberedCookies = 10_000;
  */
 export function createRememberingSigner(secret: string) {
   const signer = new Signer(secret, 'sha256');
-  const signed = new Map<string, string>();
-  const unsigned = new Map<string, Unsigned>();
-  const remember = <T>(memory: Map<string, T>, key: string, value: T): T => {
-    if (memory.size >= rememberedCookies) memory.clear();
-    memory.set(key, value);
-    return value;
-  };
   return {
-    sign: (value: string): string => signed.get(value) ?? remember(signed, value, signer.sign(value)),
-    unsign: (signedValue: string): Unsigned => unsigned.get(signedValue) ?? remember(unsigned, signedValue, Object.freeze(signer.unsign(signedValue))),
+    sign: remembered(rememberedCookies, (value: string): string => signer.sign(value)),
+    unsign: remembered(rememberedCookies, (signedValue: string): Unsigned => Object.freeze(signer.unsign(signedValue))),
   };
 }

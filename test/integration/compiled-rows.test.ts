@@ -44,9 +44,10 @@ function bothWays<All extends unknown[], Get>(query: { all(p?: Record<string, un
 describe('compiledRows', () => {
   test('flat columns: numbers, text, enums, timestamps, booleans and nulls', () => {
     const query = t.db.select({ id: tickets.id, subject: tickets.subject, status: tickets.status, createdAt: tickets.createdAt,
-      solvedWithQuestion: tickets.solvedWithQuestion, solvedAt: tickets.solvedAt }).from(tickets).orderBy(asc(tickets.id)).prepare();
+      solvedWithQuestion: tickets.solvedWithQuestion, solvedAt: tickets.solvedAt, 'a "quoted"\nkey': tickets.id }).from(tickets).orderBy(asc(tickets.id)).prepare();
     const { expected, actual } = bothWays(query);
     expect(actual).toEqual(expected);
+    expect(actual.all[0]!['a "quoted"\nkey']).toBe(actual.all[0]!.id);
     expect(actual.all).toHaveLength(2);
     expect(actual.all[0]!.createdAt).toBeInstanceOf(Date);
     expect(actual.all[0]!.solvedWithQuestion).toBe(true);

@@ -1,4 +1,5 @@
 // The links in a solved-mail that rate one request without a login: the request number with an HMAC bound to this purpose.
+import { remembered } from '../../lib/remembered.js';
 import type { Signer } from '../../lib/tokens.js';
 import type { MailBlock } from '../mail/mail-content.js';
 
@@ -10,10 +11,8 @@ export type RatingChoice = keyof typeof ratingChoices;
 export function createRatingLinks(signer: Signer, publicUrl: string) {
   const purpose = 'satisfaction-rating';
 
-  /** "42-<signature>": the path segment that stands for one request. */
-  function tokenFor(ticketId: number): string {
-    return `${ticketId}-${signer.sign(purpose, String(ticketId))}`;
-  }
+  /** "42-<signature>": the path segment that stands for one request. A solved request's page shows it on every view. */
+  const tokenFor = remembered(10_000, (ticketId: number): string => `${ticketId}-${signer.sign(purpose, String(ticketId))}`);
 
   return {
     tokenFor,
