@@ -38,7 +38,9 @@ const executed: Array<{ connection: Database.Database; sql: string; writes: bool
 function recordStatements(): void {
   for (const method of statementMethods) {
     statementPrototype[method] = function recorded(this: Database.Statement, ...args: unknown[]) {
-      executed.push({ connection: this.database, sql: this.source, writes: !this.reader });
+      // BEGIN and COMMIT count as writers to SQLite; the statements between them say whether anything was written.
+      const transactionControl = /^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(this.source);
+      executed.push({ connection: this.database, sql: this.source, writes: !this.reader && !transactionControl });
       return originalMethods[method].apply(this, args);
     };
   }

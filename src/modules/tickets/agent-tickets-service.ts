@@ -1,6 +1,7 @@
 // Use cases of the agent area: the views, working a request, team-lead review, requests for customers, search.
 import { prepareChangeCounter } from '../../db/change-counter.js';
 import type { DbOrTx } from '../../db/client.js';
+import { createReadSnapshot } from '../../db/read-snapshot.js';
 import type { Attachment, Ticket, TicketChannel, TicketPriority, User } from '../../db/schema.js';
 import { attachmentBlocks } from '../attachments/attachment-mails.js';
 import { chooseForMail, claimUploads } from '../attachments/attachments-service.js';
@@ -50,6 +51,7 @@ export function createAgentTicketsService(deps: TicketServiceDeps) {
   const wordsStarting = prepareWordsStarting(db);
   const dueViewQueries = prepareDueViewQueries(db);
   const ratingOf = prepareFindRating(db);
+  const readSnapshot = createReadSnapshot(db);
 
   function recordStatus(tx: DbOrTx, ticket: Ticket, event: TicketStatusEvent, actorId: number, at: Date): Partial<Ticket> {
     const to = nextStatus(ticket.status, event);
@@ -147,19 +149,21 @@ export function createAgentTicketsService(deps: TicketServiceDeps) {
     },
 
     findForAgent(id: number) {
-      const found = findTicketForAgent(db, id);
-      if (!found) return undefined;
-      return {
-        ...found,
-        attachments: attachments.listForTicket(id, false),
-        rating: ratingOf(id),
-        followUps: followUpsOf(db, id),
-        messages: messagesForAgent(db, id),
-        events: eventsForAgent(db, id),
-        otherRequests: otherRequestsOf(db, found.ticket.requesterId, id),
-        team: activeTeam(db),
-        failedMails: failedMailsOfTicket(db, id),
-      };
+      return readSnapshot(() => {
+        const found = findTicketForAgent(db, id);
+        if (!found) return undefined;
+        return {
+          ...found,
+          attachments: attachments.listForTicket(id, false),
+          rating: ratingOf(id),
+          followUps: followUpsOf(db, id),
+          messages: messagesForAgent(db, id),
+          events: eventsForAgent(db, id),
+          otherRequests: otherRequestsOf(db, found.ticket.requesterId, id),
+          team: activeTeam(db),
+          failedMails: failedMailsOfTicket(db, id),
+        };
+      });
     },
 
     /** Answers or notes; refuses when someone wrote since the agent loaded the page, and says what is new. */

@@ -1,5 +1,6 @@
 // Use cases of the customer's side of a request: write in, list, read, answer, mark solved, follow up.
 import type { Db, DbOrTx } from '../../db/client.js';
+import { createReadSnapshot } from '../../db/read-snapshot.js';
 import type { Attachment, Ticket, TicketStatus, User } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { attachmentBlocks } from '../attachments/attachment-mails.js';
@@ -55,6 +56,7 @@ export function createTicketsService(deps: TicketServiceDeps) {
   const userById = prepareFindUserById(db);
   const customerList = prepareCustomerListQuery(db);
   const ratingOf = prepareFindRating(db);
+  const readSnapshot = createReadSnapshot(db);
 
   function changeStatus(tx: DbOrTx, ticket: Ticket, event: TicketStatusEvent, actorId: number | null, at: Date): TicketStatus {
     const to = nextStatus(ticket.status, event);
@@ -156,17 +158,19 @@ export function createTicketsService(deps: TicketServiceDeps) {
 
     /** The request with its public conversation, or undefined when it is missing or someone else's. */
     findForCustomer(user: User, id: number) {
-      const found = detail.ticket(id);
-      if (!found || !canViewInPortal(user, found.ticket)) return undefined;
-      const rating = ratingOf(id);
-      return {
-        ...found,
-        messages: detail.publicMessages(id),
-        followUps: detail.followUps(id),
-        attachments: attachments.listForTicket(id, true),
-        rating,
-        ratingPath: found.ticket.status === 'solved' || rating ? ratingLinks.pagePath(id) : undefined,
-      };
+      return readSnapshot(() => {
+        const found = detail.ticket(id);
+        if (!found || !canViewInPortal(user, found.ticket)) return undefined;
+        const rating = ratingOf(id);
+        return {
+          ...found,
+          messages: detail.publicMessages(id),
+          followUps: detail.followUps(id),
+          attachments: attachments.listForTicket(id, true),
+          rating,
+          ratingPath: found.ticket.status === 'solved' || rating ? ratingLinks.pagePath(id) : undefined,
+        };
+      });
     },
 
     /** An answer in the portal, the solved checkbox, or both. A closed request takes neither. */
