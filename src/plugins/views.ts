@@ -58,7 +58,10 @@ async function viewsPlugin(
       format: viewHelpers,
     };
   });
-  app.addHook('preHandler', async (request, reply) => app.preparePage(request, reply));
+  app.addHook('preHandler', (request, reply, done) => {
+    app.preparePage(request, reply);
+    done();
+  });
 }
 
 export default fp(viewsPlugin, { name: 'views', dependencies: ['security', 'auth'] });

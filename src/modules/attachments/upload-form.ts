@@ -39,45 +39,51 @@ function nextPart(state: PendingParts): Promise<IteratorResult<Multipart>> {
   return state.iterator.next().catch((error: unknown) => { throw asBadRequest(error); });
 }
 
+/** Reads a multipart form up to its CSRF token or its first file, whichever comes first; the files wait for the route. */
+async function readFieldsBeforeFiles(request: FastifyRequest, { maxFiles, maxBytes }: UploadLimits): Promise<void> {
+  let parts: AsyncIterableIterator<Multipart>;
+  try {
+    parts = request.parts({
+      limits: { fileSize: maxBytes, files: maxFiles + surplusFiles, fields: 100, fieldSize: 256 * 1024, parts: maxFiles + surplusFiles + 100 },
+    });
+  } catch (error) {
+    throw asBadRequest(error);
+  }
+  const state: PendingParts = { iterator: parts[Symbol.asyncIterator](), finished: false };
+  const fields: Record<string, string | string[]> = {};
+  // Fields up to the token; the first file stops the reading, and without a token before it the form is refused.
+  for (;;) {
+    const next = await nextPart(state);
+    if (next.done) {
+      state.finished = true;
+      break;
+    }
+    if (next.value.type === 'file') {
+      state.firstFile = next.value;
+      break;
+    }
+    addField(fields, next.value.fieldname, String(next.value.value));
+    if (next.value.fieldname === '_csrf') break;
+  }
+  request.body = fields;
+  pending.set(request, state);
+}
+
 async function uploadFormsPlugin(app: FastifyInstance, { limits }: { limits: () => UploadLimits }) {
   await app.register(fastifyMultipart, { throwFileSizeLimit: false });
 
   // Registered before the security plugin: its CSRF hook then finds the token in request.body like on any other form.
-  app.addHook('preValidation', async (request) => {
-    if (!request.isMultipart() || !request.routeOptions.config.acceptsUploads) return;
-    const { maxFiles, maxBytes } = limits();
-    let parts: AsyncIterableIterator<Multipart>;
-    try {
-      parts = request.parts({
-        limits: { fileSize: maxBytes, files: maxFiles + surplusFiles, fields: 100, fieldSize: 256 * 1024, parts: maxFiles + surplusFiles + 100 },
-      });
-    } catch (error) {
-      throw asBadRequest(error);
-    }
-    const state: PendingParts = { iterator: parts[Symbol.asyncIterator](), finished: false };
-    const fields: Record<string, string | string[]> = {};
-    // Fields up to the token; the first file stops the reading, and without a token before it the form is refused.
-    for (;;) {
-      const next = await nextPart(state);
-      if (next.done) {
-        state.finished = true;
-        break;
-      }
-      if (next.value.type === 'file') {
-        state.firstFile = next.value;
-        break;
-      }
-      addField(fields, next.value.fieldname, String(next.value.value));
-      if (next.value.fieldname === '_csrf') break;
-    }
-    request.body = fields;
-    pending.set(request, state);
+  // Callback hooks: they run on every request, and a GET needs neither a promise nor a turn of the microtask queue.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (!request.isMultipart() || !request.routeOptions.config.acceptsUploads) return done();
+    readFieldsBeforeFiles(request, limits()).then(() => done(), done);
   });
 
   // A form refused before its files were read (no valid token) leaves them on the wire: close that connection.
-  app.addHook('onResponse', async (request) => {
+  app.addHook('onResponse', (request, _reply, done) => {
     const state = pending.get(request);
     if (state && !state.finished) request.raw.destroy();
+    done();
   });
 }
 
